@@ -1,0 +1,2 @@
+/** The reverse tunnel between proxy nodes and agents. */
+package dev.portcullis.tunnel;
