@@ -130,6 +130,46 @@ public abstract class SessionRegistryContractTest {
     }
 
     @Test
+    void concurrentMovesLeaveTheSessionUnderExactlyOneAgent() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String agent = "agent-" + (t % 4);
+                writers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 25; i++) {
+                        registry.putSession(session("s1", agent, LAB));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : writers) {
+                writer.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        SessionRecord last = registry.session(new SessionId("s1")).orElseThrow();
+        for (int a = 0; a < 4; a++) {
+            String agent = "agent-" + a;
+            assertThat(registry.sessionsOfAgent(agent)).isEqualTo(
+                    agent.equals(last.agentId()) ? List.of(last) : List.of());
+        }
+        assertThat(registry.sessions()).containsExactly(last);
+        assertAgentIndexHolds(new SessionId("s1"), last.agentId(), List.of("agent-0", "agent-1", "agent-2", "agent-3"));
+    }
+
+    /**
+     * Hook for stores with an agent index: asserts {@code id} is indexed under {@code agentId} and none of
+     * {@code others}. The default does nothing (the in-memory registry has no index to get wrong).
+     */
+    protected void assertAgentIndexHolds(SessionId id, String agentId, List<String> others) {}
+
+    @Test
     void leaseIsLiveUntilItExpiresByTheClock() {
         Instant expiry = clock.instant().plus(LEASE);
         registry.renewLease(new AgentLease("agent-1", "node-a", expiry));

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +56,15 @@ class RedisSessionRegistryTest extends SessionRegistryContractTest {
     @AfterEach
     void closeRawClient() {
         raw.close();
+    }
+
+    @Override
+    protected void assertAgentIndexHolds(SessionId id, String agentId, List<String> agents) {
+        for (String agent : agents) {
+            assertThat(raw.sismember(keys.agentSessions(agent), id.value()))
+                    .as("%s indexed under %s", id, agent)
+                    .isEqualTo(agent.equals(agentId));
+        }
     }
 
     @Test
