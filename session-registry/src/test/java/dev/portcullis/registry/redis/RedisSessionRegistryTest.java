@@ -160,6 +160,23 @@ class RedisSessionRegistryTest extends SessionRegistryContractTest {
     }
 
     @Test
+    void redisThatNeverAnswersTimesOutNamingHostAndPort() throws IOException {
+        // A listening socket nobody accepts from: the kernel completes the handshake, then nothing ever answers.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RedisRegistryConfig config =
+                    config(clock).port(silent.getLocalPort()).timeout(Duration.ofMillis(300)).build();
+            long start = System.nanoTime();
+            try (SessionRegistry stuck = new RedisSessionRegistry(config)) {
+                assertThatThrownBy(() -> stuck.leases("agent-1"))
+                        .isInstanceOf(RegistryException.class)
+                        .hasMessageContaining("leases")
+                        .hasMessageContaining("127.0.0.1:" + silent.getLocalPort());
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void wrongPasswordFailsWithoutShowingIt() {
         RedisRegistryConfig wrong = config(clock).password("hunter2-password").build();
         try (SessionRegistry unauthorised = new RedisSessionRegistry(wrong)) {
