@@ -1,0 +1,40 @@
+package dev.portcullis.proxy.auth;
+
+/**
+ * The kinds of token the gate accepts, told apart by the {@code typ} claim so that a token minted for one purpose is
+ * never accepted for another (SECURITY.md row 18).
+ */
+public enum TokenClass {
+    /** Short-lived, single-use (by {@code jti}), bound to one session and app; swapped for an app cookie. */
+    LAUNCH("launch"),
+    /** A bearer token for one session and app (terminal clients, scripts). */
+    ACCESS("access"),
+    /** An agent's credential for the tunnel listener; its subject is the agent id. */
+    AGENT("agent");
+
+    private final String claimValue;
+
+    TokenClass(String claimValue) {
+        this.claimValue = claimValue;
+    }
+
+    /** The value of the {@code typ} claim for this class. */
+    public String claimValue() {
+        return claimValue;
+    }
+
+    /** Whether tokens of this class name a session and an app ({@code sid}, {@code app}). */
+    public boolean isUserToken() {
+        return this != AGENT;
+    }
+
+    /** Returns the class whose claim value is {@code value}, or {@code null} if there is none. */
+    public static TokenClass fromClaimValue(String value) {
+        for (TokenClass c : values()) {
+            if (c.claimValue.equals(value)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.portcullis.proxy.auth;
+
+/**
+ * Verifies a compact JWS and returns its checked claims.
+ *
+ * <p>Implementations are thread-safe and do CPU work only (no I/O, no blocking), so they may be called on an I/O
+ * thread (Undertow XNIO, Netty event loop).
+ */
+public interface TokenVerifier {
+    /**
+     * Verifies {@code token} as a token of class {@code expected}.
+     *
+     * @throws TokenRejectedException if anything is wrong; its message is safe to log (never contains the token)
+     */
+    VerifiedToken verify(String token, TokenClass expected) throws TokenRejectedException;
+}

@@ -1,0 +1,34 @@
+package dev.portcullis.proxy.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * The claims of a token whose signature, times, issuer, audience, class and claim types have all been checked.
+ * Whether the token's session and app match the request, and whether a launch token's {@code jti} is fresh, is the
+ * caller's job.
+ *
+ * @param tokenClass the {@code typ} claim
+ * @param subject the {@code sub} claim: the user, or for {@link TokenClass#AGENT} the agent id; never empty
+ * @param sessionId the {@code sid} claim; {@code null} for {@link TokenClass#AGENT}
+ * @param app the {@code app} claim; {@code null} for {@link TokenClass#AGENT}
+ * @param tokenId the {@code jti} claim; never null for {@link TokenClass#LAUNCH}, may be null otherwise
+ * @param expiresAt the {@code exp} claim
+ */
+public record VerifiedToken(
+        TokenClass tokenClass, String subject, String sessionId, String app, String tokenId, Instant expiresAt) {
+
+    public VerifiedToken {
+        requireNonNull(tokenClass, "tokenClass");
+        requireNonNull(subject, "subject");
+        requireNonNull(expiresAt, "expiresAt");
+        if (tokenClass.isUserToken()) {
+            requireNonNull(sessionId, "sessionId");
+            requireNonNull(app, "app");
+        }
+        if (tokenClass == TokenClass.LAUNCH) {
+            requireNonNull(tokenId, "tokenId");
+        }
+    }
+}
