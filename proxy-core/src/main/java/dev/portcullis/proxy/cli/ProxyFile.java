@@ -1,0 +1,156 @@
+package dev.portcullis.proxy.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.portcullis.proxy.ProxyConfig;
+import dev.portcullis.proxy.auth.KeySet;
+import dev.portcullis.proxy.auth.TokenSettings;
+import dev.portcullis.registry.AppKind;
+import dev.portcullis.registry.AppSpec;
+import dev.portcullis.registry.SessionId;
+import dev.portcullis.registry.SessionRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The proxy's config file, as documented in configs/proxy.yaml (YAML key {@code public} maps to
+ * {@link #publicListener}, a Java keyword otherwise). Relative paths resolve against the file's directory.
+ */
+record ProxyFile(
+        String nodeId,
+        @JsonProperty("public") Listener publicListener,
+        Listener tunnel,
+        Listener admin,
+        String registry,
+        Tokens tokens,
+        Cookie cookie,
+        Lease lease,
+        List<StaticSession> sessions) {
+
+    record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
+
+    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew) {}
+
+    record Cookie(String secretFile, String maxAge) {}
+
+    record Lease(String ttl, String heartbeat) {}
+
+    record StaticApp(String name, Integer port, String kind) {}
+
+    record StaticSession(String id, String owner, String agent, List<StaticApp> apps) {}
+
+    static ProxyFile read(Path file) {
+        return ConfigFiles.read(file, ProxyFile.class);
+    }
+
+    /** Builds the proxy's config; {@code dir} resolves relative paths. */
+    ProxyConfig toConfig(Path dir) {
+        ProxyConfig.Builder b = ProxyConfig.builder();
+        if (nodeId != null) {
+            b.nodeId(nodeId);
+        }
+        if (publicListener != null) {
+            b.publicBind(orDefault(publicListener.host(), "0.0.0.0"), orDefault(publicListener.port(), 8080));
+            if (publicListener.tlsCert() != null || publicListener.tlsKey() != null) {
+                b.publicTls(
+                        dir.resolve(ConfigFiles.require("public.tls-cert", publicListener.tlsCert())),
+                        dir.resolve(ConfigFiles.require("public.tls-key", publicListener.tlsKey())));
+            }
+            if (publicListener.appsDomain() != null) {
+                b.appsDomain(publicListener.appsDomain());
+            }
+        }
+        Listener t = ConfigFiles.require("tunnel", tunnel);
+        b.tunnelBind(orDefault(t.host(), "0.0.0.0"), orDefault(t.port(), 8443));
+        b.tunnelTls(
+                dir.resolve(ConfigFiles.require("tunnel.tls-cert", t.tlsCert())),
+                dir.resolve(ConfigFiles.require("tunnel.tls-key", t.tlsKey())));
+        if (admin != null) {
+            b.adminBind(orDefault(admin.host(), "127.0.0.1"), orDefault(admin.port(), 9090));
+        }
+        Tokens tk = ConfigFiles.require("tokens", tokens);
+        Path jwks = dir.resolve(ConfigFiles.require("tokens.jwks-file", tk.jwksFile()));
+        KeySet keys;
+        try {
+            keys = KeySet.fromJwksFile(jwks);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("tokens.jwks-file: " + jwks + ": " + e.getMessage(), e);
+        }
+        TokenSettings.Builder ts = TokenSettings.builder()
+                .issuer(ConfigFiles.require("tokens.issuer", tk.issuer()))
+                .audience(ConfigFiles.require("tokens.audience", tk.audience()))
+                .agentAudience(ConfigFiles.require("tokens.agent-audience", tk.agentAudience()))
+                .keySet(keys);
+        if (tk.clockSkew() != null) {
+            ts.clockSkew(ConfigFiles.duration("tokens.clock-skew", tk.clockSkew(), null));
+        }
+        b.tokenSettings(ts.build());
+        if (cookie != null) {
+            if (cookie.secretFile() != null) {
+                Path secret = dir.resolve(cookie.secretFile());
+                try {
+                    b.cookieSecret(Files.readAllBytes(secret));
+                } catch (IOException e) {
+                    throw new ConfigException("cookie.secret-file: " + secret + ": cannot read (" + e.getMessage() + ")", e);
+                }
+            }
+            if (cookie.maxAge() != null) {
+                b.cookieMaxAge(ConfigFiles.duration("cookie.max-age", cookie.maxAge(), null));
+            }
+        }
+        if (lease != null) {
+            ProxyConfig defaults = ProxyConfig.builder().build();
+            b.lease(
+                    ConfigFiles.duration("lease.ttl", lease.ttl(), defaults.leaseTtl()),
+                    ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), defaults.heartbeat()));
+        }
+        return b.build();
+    }
+
+    String registrySpec() {
+        return registry == null ? "memory:" : registry;
+    }
+
+    /** The sessions declared in the file, validated; for single-node setups without a control plane. */
+    List<SessionRecord> staticSessions() {
+        List<SessionRecord> out = new ArrayList<>();
+        if (sessions == null) {
+            return out;
+        }
+        for (int i = 0; i < sessions.size(); i++) {
+            StaticSession s = sessions.get(i);
+            String key = "sessions[" + i + "]";
+            try {
+                List<AppSpec> apps = new ArrayList<>();
+                for (StaticApp a : ConfigFiles.require(key + ".apps", s.apps())) {
+                    apps.add(new AppSpec(
+                            a.name(),
+                            ConfigFiles.require(key + ".apps.port", a.port()),
+                            parseKind(key, a.kind())));
+                }
+                out.add(new SessionRecord(new SessionId(s.id()), s.owner(), s.agent(), apps));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static AppKind parseKind(String key, String kind) {
+        if (kind == null) {
+            return AppKind.HTTP;
+        }
+        try {
+            return AppKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ".apps.kind: " + kind + " (expected: http, jupyter or terminal)", e);
+        }
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}
