@@ -1,0 +1,2 @@
+/** The Redis session registry (Jedis), shared by every proxy node. */
+package dev.portcullis.registry.redis;
