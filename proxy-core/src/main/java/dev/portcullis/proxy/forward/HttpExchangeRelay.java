@@ -40,6 +40,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private final ErrorPages errorPages;
     private final String id;
     private final boolean expectContinue;
+    private final boolean upgrade;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
 
     private TunnelStream stream;
@@ -50,9 +51,14 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private boolean responseEnded;
     private boolean awaitingBatch;
     private boolean finished;
+    /** The app answered 101: the exchange ended with the 101 and {@link #pipe} owns the stream from now on. */
+    private boolean upgraded;
+    private RawPipe pipe;
 
-    HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue) {
+    HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
+            boolean upgrade) {
         this.exchange = exchange;
+        this.upgrade = upgrade;
         this.errorPages = errorPages;
         this.id = ErrorPages.requestId(exchange);
         this.requestBodyDone = !hasBody;
@@ -74,14 +80,14 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             exchange.addExchangeCompleteListener((ex, next) -> {
                 // The client went away or the exchange ended early: the agent must stop too.
                 onIo(() -> {
-                    if (!finished) {
+                    if (!finished && !upgraded) {
                         abort(TunnelErrorCode.CANCEL, "client exchange ended early");
                     }
                 });
                 next.proceed();
             });
             exchange.getConnection().addCloseListener(c -> onIo(() -> {
-                if (!finished) {
+                if (!finished && !upgraded) {
                     abort(TunnelErrorCode.CANCEL, "client connection closed");
                 }
             }));
@@ -154,7 +160,13 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     @Override
     public void onWritabilityChanged(boolean writable) {
         if (writable) {
-            onIo(this::pumpRequestBody);
+            onIo(() -> {
+                if (pipe != null) {
+                    pipe.onWritable();
+                } else {
+                    pumpRequestBody();
+                }
+            });
         }
     }
 
@@ -191,6 +203,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 requestResponseBatch();
                 return;
             }
+            if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
+                switchProtocols(headers);
+                return;
+            }
             exchange.setStatusCode(status);
             TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
             responseHeadSent = true;
@@ -205,9 +221,30 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         });
     }
 
+    /** The app accepted the upgrade: answer the client 101 and hand the connection and the stream to a pipe. */
+    private void switchProtocols(Http2Headers headers) {
+        upgraded = true;
+        responseHeadSent = true;
+        TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
+        // Undertow insists on an Upgrade request header, which the hop-by-hop stripping removed.
+        exchange.getRequestHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
+        io.undertow.connector.ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
+        exchange.upgradeChannel((connection, ex) -> {
+            pipe = new RawPipe(id, connection, stream, pool);
+            pipe.start();
+        });
+        logger.debug("{} switching protocols on stream {}", id, stream.id());
+        exchange.endExchange();
+    }
+
     @Override
     public void onData(ByteBuf data, boolean endOfStream) {
         onIo(() -> {
+            if (pipe != null) {
+                pipe.onData(data, endOfStream);
+                return;
+            }
             awaitingBatch = false;
             if (finished || responseChannel == null) {
                 data.release();
@@ -284,6 +321,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     @Override
     public void onReset(TunnelErrorCode code) {
         onIo(() -> {
+            if (pipe != null) {
+                pipe.onReset(code);
+                return;
+            }
             if (finished) {
                 return;
             }

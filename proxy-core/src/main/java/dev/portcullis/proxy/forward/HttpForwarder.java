@@ -9,6 +9,7 @@ import dev.portcullis.tunnel.TunnelStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.util.Optional;
 import java.util.function.Function;
@@ -36,6 +37,14 @@ public final class HttpForwarder implements HttpHandler {
             exchange.dispatch(exchange.getIoThread(), this);
             return;
         }
+        forward(exchange, null);
+    }
+
+    /**
+     * Forwards the exchange; with {@code upgrade} (e.g. "websocket"), as an upgrade request whose stream carries raw
+     * bytes after the app's 101. I/O thread only.
+     */
+    void forward(HttpServerExchange exchange, String upgrade) {
         Admission admission = Admission.of(exchange);
         Optional<Tunnel> tunnel = tunnels.apply(admission.session().agentId());
         if (tunnel.isEmpty()) {
@@ -43,15 +52,26 @@ public final class HttpForwarder implements HttpHandler {
             return;
         }
         // Decide before stripping hop-by-hop headers: Transfer-Encoding is one of them.
-        boolean hasBody = TunnelRequests.hasBody(exchange);
+        boolean hasBody = upgrade == null && TunnelRequests.hasBody(exchange);
         boolean expectContinue = io.undertow.server.protocol.http.HttpContinue.requiresContinueResponse(exchange);
         // Streams, never buffers: lift Undertow's default entity-size cap (2 MiB) for proxied bodies.
         exchange.setMaxEntitySize(Long.MAX_VALUE);
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        // Connection-named headers go BEFORE the proxy sets its own (SECURITY row 12).
         HopByHopHeaders.strip(exchange.getRequestHeaders());
-        Http2Headers headers = TunnelRequests.requestHeaders(exchange, admission, null);
-        HttpExchangeRelay relay = new HttpExchangeRelay(exchange, errorPages, hasBody, expectContinue);
+        ForwardedHeaders.apply(exchange.getRequestHeaders(), clientIp(exchange), exchange.getRequestScheme(),
+                host == null ? "" : host);
+        Http2Headers headers = TunnelRequests.requestHeaders(exchange, admission, upgrade);
+        HttpExchangeRelay relay = new HttpExchangeRelay(exchange, errorPages, hasBody, expectContinue, upgrade != null);
+        // An upgrade stream stays open toward the agent: raw bytes follow the 101.
+        boolean endOfStream = !hasBody && upgrade == null;
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> tunnel.get()
-                .openStream(headers, !hasBody, relay)
+                .openStream(headers, endOfStream, relay)
                 .whenComplete((TunnelStream stream, Throwable failure) -> relay.opened(stream, failure)));
+    }
+
+    private static String clientIp(HttpServerExchange exchange) {
+        var address = exchange.getSourceAddress();
+        return address == null || address.getAddress() == null ? "unknown" : address.getAddress().getHostAddress();
     }
 }
