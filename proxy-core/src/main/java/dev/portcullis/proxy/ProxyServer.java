@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
-import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
+import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.auth.TokenRejectedException;
+import dev.portcullis.tunnel.AgentAuthenticationException;
+import dev.portcullis.tunnel.AgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.forward.ForwardingHandler;
@@ -86,7 +89,7 @@ public final class ProxyServer implements AutoCloseable {
                             .settings(config.tunnelSettings())
                             .blockingExecutor(blocking)
                             .build(),
-                    new JwtAgentAuthenticator(verifier),
+                    agentAuthenticator(verifier),
                     leases);
             publicServer = publicServer(config, registry, verifier, tunnelServer);
             publicServer.start();
@@ -131,7 +134,8 @@ public final class ProxyServer implements AutoCloseable {
                 // SECURITY rows 33-36: bounded heads, no encoded slashes, slow-loris timeouts.
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
                 .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
-                .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+                // (ALLOW_ENCODED_SLASH is deprecated for DECODE_SLASH; PathNormalizer 400s encoded slashes anyway.)
+                .setServerOption(UndertowOptions.DECODE_SLASH, false)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 300_000)
@@ -147,6 +151,18 @@ public final class ProxyServer implements AutoCloseable {
             b.addHttpListener(config.publicPort(), config.publicHost());
         }
         return b.build();
+    }
+
+    /** Agent tokens: verified as {@link TokenClass#AGENT}; the subject is the agent id. */
+    private static AgentAuthenticator agentAuthenticator(TokenVerifier verifier) {
+        // TODO: switch to auth's JwtAgentAuthenticator once it lands on wip-auth.
+        return token -> {
+            try {
+                return verifier.verify(token, TokenClass.AGENT).subject();
+            } catch (TokenRejectedException e) {
+                throw new AgentAuthenticationException("agent token rejected: " + e.reason());
+            }
+        };
     }
 
     public InetSocketAddress publicAddress() {

@@ -68,7 +68,7 @@ final class ProxyTestKit implements AutoCloseable {
                 .keySet(KeySet.fromJwksFile(dir.resolve("jwks.json")))
                 .build();
         minter = TokenMinter.fromPrivateJwkFile(dir.resolve("private.jwk"), tokenSettings);
-        certificate = SelfSignedCertificate.generate(dir.resolve("tls"), List.of("localhost"), List.of("127.0.0.1"));
+        certificate = SelfSignedCertificate.forLocalhost(dir.resolve("tls"));
         this.tunnelSettings = tunnelSettings;
         registry = new InMemorySessionRegistry(Clock.systemUTC());
         registry.putSession(new SessionRecord(new SessionId(SESSION), OWNER, AGENT, List.of(new AppSpec(APP, appPort, AppKind.HTTP))));
