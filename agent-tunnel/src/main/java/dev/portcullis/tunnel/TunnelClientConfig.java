@@ -1,0 +1,123 @@
+package dev.portcullis.tunnel;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.tunnel.agent.ReconnectPolicy;
+import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
+
+/**
+ * The agent's tunnel configuration. Immutable; build with {@link #builder()}.
+ */
+public final class TunnelClientConfig {
+    private final String proxyHost;
+    private final int proxyPort;
+    private final SslContext sslContext;
+    private final String serverName;
+    private final Supplier<String> tokenSource;
+    private final AppTable apps;
+    private final int connections;
+    private final ReconnectPolicy reconnectPolicy;
+    private final TunnelSettings settings;
+    private final String appHost;
+    private final int eventLoopThreads;
+
+    private TunnelClientConfig(Builder b) {
+        this.proxyHost = requireNonNull(b.proxyHost, "proxyHost");
+        this.proxyPort = b.proxyPort;
+        this.sslContext = requireNonNull(b.sslContext, "sslContext");
+        this.serverName = b.serverName != null ? b.serverName : b.proxyHost;
+        this.tokenSource = requireNonNull(b.tokenSource, "tokenSource");
+        this.apps = requireNonNull(b.apps, "apps");
+        this.connections = b.connections;
+        this.reconnectPolicy = b.reconnectPolicy;
+        this.settings = b.settings;
+        this.appHost = b.appHost;
+        this.eventLoopThreads = b.eventLoopThreads;
+        if (sslContext.isServer()) {
+            throw new IllegalArgumentException("sslContext: a server context (expected: a client SslContext)");
+        }
+        if (proxyPort < 1 || proxyPort > 65_535) {
+            throw new IllegalArgumentException("proxyPort: " + proxyPort + " (expected: 1..65535)");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().proxy(proxyHost, proxyPort).sslContext(sslContext).serverName(serverName)
+                .tokenSource(tokenSource).apps(apps).connections(connections).reconnectPolicy(reconnectPolicy)
+                .settings(settings).appHost(appHost).eventLoopThreads(eventLoopThreads);
+    }
+
+    public String proxyHost() { return proxyHost; }
+    public int proxyPort() { return proxyPort; }
+    /** Client TLS context; the caller configures trust. */
+    public SslContext sslContext() { return sslContext; }
+    /** The name the proxy's certificate must carry (SNI and HTTPS hostname verification). */
+    public String serverName() { return serverName; }
+    /** Read on every connect, so a renewed token is used without a restart. */
+    public Supplier<String> tokenSource() { return tokenSource; }
+    public AppTable apps() { return apps; }
+    /** Tunnels kept up at once. */
+    public int connections() { return connections; }
+    public ReconnectPolicy reconnectPolicy() { return reconnectPolicy; }
+    public TunnelSettings settings() { return settings; }
+    /** The host the apps listen on (apps bind loopback or a bridge address). */
+    public String appHost() { return appHost; }
+    public int eventLoopThreads() { return eventLoopThreads; }
+
+    /** Builder of {@link TunnelClientConfig}. Not thread-safe. */
+    public static final class Builder {
+        private String proxyHost;
+        private int proxyPort;
+        private SslContext sslContext;
+        private String serverName;
+        private Supplier<String> tokenSource;
+        private AppTable apps;
+        private int connections = 2;
+        private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
+        private TunnelSettings settings = TunnelSettings.defaults();
+        private String appHost = "127.0.0.1";
+        private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {}
+
+        public Builder proxy(String host, int port) {
+            this.proxyHost = requireNonNull(host, "host");
+            this.proxyPort = port;
+            return this;
+        }
+
+        public Builder sslContext(SslContext v) { sslContext = requireNonNull(v, "sslContext"); return this; }
+        public Builder serverName(String v) { serverName = requireNonNull(v, "serverName"); return this; }
+        public Builder tokenSource(Supplier<String> v) { tokenSource = requireNonNull(v, "tokenSource"); return this; }
+        public Builder apps(AppTable v) { apps = requireNonNull(v, "apps"); return this; }
+
+        public Builder connections(int v) {
+            if (v < 1 || v > 64) {
+                throw new IllegalArgumentException("connections: " + v + " (expected: 1..64)");
+            }
+            connections = v;
+            return this;
+        }
+
+        public Builder reconnectPolicy(ReconnectPolicy v) { reconnectPolicy = requireNonNull(v, "reconnectPolicy"); return this; }
+        public Builder settings(TunnelSettings v) { settings = requireNonNull(v, "settings"); return this; }
+        public Builder appHost(String v) { appHost = requireNonNull(v, "appHost"); return this; }
+
+        public Builder eventLoopThreads(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("eventLoopThreads: " + v + " (expected: >= 1)");
+            }
+            eventLoopThreads = v;
+            return this;
+        }
+
+        public TunnelClientConfig build() {
+            return new TunnelClientConfig(this);
+        }
+    }
+}

@@ -1,0 +1,428 @@
+package dev.portcullis.tunnel.agent;
+
+import dev.portcullis.tunnel.AppTable;
+import dev.portcullis.tunnel.TunnelClientConfig;
+import dev.portcullis.tunnel.TunnelErrorCode;
+import dev.portcullis.tunnel.internal.ExpectedErrors;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one tunnel stream on the agent: validates the request head, checks the {@link AppTable}, connects to the app
+ * (on this stream's event loop) and relays HTTP/1.1 both ways, or raw bytes after a 101.
+ *
+ * <p>Back-pressure: the stream is read only while the app connection is writable, the app only while the stream is
+ * writable; both run with AUTO_READ off and resume on writability changes. A response cut short is reset, never
+ * ended cleanly. Event loop only (the stream's, which is also the app connection's).
+ */
+final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger logger = LoggerFactory.getLogger(AgentStreamHandler.class);
+
+    private enum State { AWAIT_HEADERS, CONNECTING, HTTP, UPGRADE_PENDING, UPGRADED, DONE }
+
+    private final String logId;
+    private final TunnelClientConfig config;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(); // proxy frames waiting for the app connection
+
+    private ChannelHandlerContext stream;
+    private Channel app;
+    private RequestHead head;
+    private State state = State.AWAIT_HEADERS;
+    private boolean streamInboundEnded; // the proxy's END_STREAM arrived
+    private boolean requestEnded; // the request's last part went to the app (HTTP) / output shut (upgraded)
+    private boolean responseStarted;
+    private boolean appInputEnded; // upgraded: the app half-closed
+    private boolean skippingInterim; // a 1xx head was skipped; its empty last content follows
+    private ScheduledFuture<?> responseTimeout;
+
+    AgentStreamHandler(String logId, TunnelClientConfig config) {
+        this.logId = logId;
+        this.config = config;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        stream = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.read(); // the request head
+        super.channelActive(ctx);
+    }
+
+    // ---- proxy -> agent (stream inbound) ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        boolean eos = (msg instanceof Http2HeadersFrame h && h.isEndStream())
+                || (msg instanceof Http2DataFrame d && d.isEndStream());
+        if (state == State.AWAIT_HEADERS && msg instanceof Http2HeadersFrame h) {
+            streamInboundEnded = eos;
+            onRequestHead(h.headers());
+            return;
+        }
+        streamInboundEnded |= eos;
+        if (state == State.DONE || requestEnded) {
+            ReferenceCountUtil.release(msg); // draining after a response or refusal
+            return;
+        }
+        pending.add(msg);
+        drainPending();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        maybeReadStream();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame rst) {
+            logger.debug("{} reset by proxy ({})", logId, rst.errorCode());
+            finish();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        maybeReadApp();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        finish();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ExpectedErrors.log(logger, logId + " stream failed", cause);
+        abort(TunnelErrorCode.INTERNAL_ERROR);
+    }
+
+    private void onRequestHead(Http2Headers headers) {
+        try {
+            head = RequestHead.parse(headers);
+        } catch (RequestHead.InvalidRequestException e) {
+            logger.info("{} malformed request refused: {}", logId, e.getMessage());
+            abort(TunnelErrorCode.PROTOCOL_ERROR);
+            return;
+        }
+        AppTable apps = config.apps();
+        if (!apps.allows(head.session(), head.app(), head.port())) {
+            apps.recordRefused();
+            logger.info("{} target refused: session {} app {} port {} is not registered on this node",
+                    logId, head.session(), head.app(), head.port());
+            respondError(502, TunnelErrorCode.TARGET_REFUSED);
+            return;
+        }
+        state = State.CONNECTING;
+        Bootstrap b = new Bootstrap()
+                .group(stream.channel().eventLoop())
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.settings().connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, config.settings().maxHeaderListSize()))
+                                .setMaxChunkSize(config.settings().maxFrameSize());
+                        ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false));
+                        ch.pipeline().addLast("app", new AppConnectionHandler(AgentStreamHandler.this));
+                    }
+                });
+        b.connect(config.appHost(), head.port()).addListener((ChannelFuture f) -> onConnected(f));
+    }
+
+    private void onConnected(ChannelFuture f) {
+        if (state != State.CONNECTING) {
+            f.channel().close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+            logger.info("{} app {}:{} {}", logId, config.appHost(), head.port(), timedOut ? "connect timed out" : "refused the connection");
+            respondError(timedOut ? 504 : 502, timedOut ? TunnelErrorCode.CONNECT_TIMEOUT : TunnelErrorCode.CONNECT_REFUSED);
+            return;
+        }
+        app = f.channel();
+        boolean upgrade = head.upgrade() != null;
+        boolean hasBody = !streamInboundEnded || !pending.isEmpty();
+        state = upgrade ? State.UPGRADE_PENDING : State.HTTP;
+        app.write(head.toHttp1(hasBody && !upgrade));
+        if (upgrade || !hasBody) {
+            // An upgrade request has no body: bytes after the 101 are the new protocol's.
+            app.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            requestEnded = !upgrade;
+        }
+        app.flush();
+        long timeout = config.settings().responseHeadTimeout().toMillis();
+        responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
+        app.read();
+        drainPending();
+        maybeReadStream();
+    }
+
+    private void drainPending() {
+        if (app == null || (state != State.HTTP && state != State.UPGRADED)) {
+            return;
+        }
+        boolean wrote = false;
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            wrote = true;
+            if (requestEnded) {
+                ReferenceCountUtil.release(msg);
+                continue;
+            }
+            boolean eos = msg instanceof Http2DataFrame d ? d.isEndStream() : ((Http2HeadersFrame) msg).isEndStream();
+            ByteBuf content = msg instanceof Http2DataFrame d ? d.content() : Unpooled.EMPTY_BUFFER;
+            if (msg instanceof Http2HeadersFrame) {
+                ReferenceCountUtil.release(msg); // request trailers are not forwarded
+            }
+            if (state == State.HTTP) {
+                app.write(eos ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
+            } else if (content.isReadable()) {
+                app.write(content);
+            } else {
+                content.release();
+            }
+            if (eos) {
+                requestEnded = true;
+                if (state == State.UPGRADED) {
+                    app.flush();
+                    ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
+                }
+            }
+        }
+        if (wrote) {
+            app.flush();
+        }
+    }
+
+    private void maybeReadStream() {
+        if (streamInboundEnded || !stream.channel().isActive()) {
+            return;
+        }
+        boolean draining = state == State.DONE || requestEnded;
+        boolean relaying = (state == State.HTTP || state == State.UPGRADED) && app != null && app.isWritable()
+                && pending.isEmpty();
+        if (draining || relaying) {
+            stream.read();
+        }
+    }
+
+    // ---- app -> agent (called by AppConnectionHandler) ----
+
+    void appRead(Object msg) {
+        if (state == State.DONE) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            onAppHead(res);
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpContent c) {
+            onAppContent(c);
+        } else if (msg instanceof ByteBuf raw && state == State.UPGRADED) {
+            stream.write(new DefaultHttp2DataFrame(raw, false));
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onAppHead(HttpResponse res) {
+        int code = res.status().code();
+        if (res.decoderResult().isFailure()) {
+            logger.info("{} malformed response head from the app: {}", logId, res.decoderResult().cause().toString());
+            abort(TunnelErrorCode.PROTOCOL_ERROR);
+        } else if (code == 101 && state == State.UPGRADE_PENDING) {
+            cancelResponseTimeout();
+            responseStarted = true;
+            state = State.UPGRADED;
+            skippingInterim = true; // the decoder ends the 101 with an empty last content
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, true), false));
+            ((SocketChannel) app).config().setAllowHalfClosure(true);
+            // From here on the connection carries the upgraded protocol: raw bytes both ways.
+            app.pipeline().remove("http");
+            drainPending();
+        } else if (code == 101) {
+            logger.info("{} app switched protocols without an upgrade request", logId);
+            abort(TunnelErrorCode.PROTOCOL_ERROR);
+        } else if (code < 200) {
+            skippingInterim = true; // interim responses (100, 103) are not forwarded
+        } else {
+            cancelResponseTimeout();
+            responseStarted = true;
+            if (state == State.UPGRADE_PENDING) {
+                state = State.HTTP; // upgrade declined: an ordinary response, never raw
+                requestEnded = true;
+            }
+            stream.write(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, false), false));
+        }
+    }
+
+    private void onAppContent(HttpContent c) {
+        if (skippingInterim || state == State.UPGRADED) {
+            skippingInterim &= !(c instanceof LastHttpContent);
+            c.release();
+            return;
+        }
+        if (c.decoderResult().isFailure() || !responseStarted) {
+            c.release();
+            logger.info("{} app response cut short or malformed: resetting the stream", logId);
+            abort(TunnelErrorCode.CANCEL);
+            return;
+        }
+        if (c instanceof LastHttpContent last) {
+            if (last.trailingHeaders().isEmpty()) {
+                stream.writeAndFlush(new DefaultHttp2DataFrame(last.content(), true));
+            } else {
+                Http2Headers trailers = new DefaultHttp2Headers();
+                for (Map.Entry<String, String> e : last.trailingHeaders()) {
+                    trailers.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
+                }
+                stream.write(new DefaultHttp2DataFrame(last.content(), false));
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
+            }
+            // The response is complete: the app connection is done (one connection per stream, no reuse).
+            state = State.DONE;
+            cancelResponseTimeout();
+            app.close();
+            maybeReadStream(); // drain whatever body the proxy still sends
+        } else {
+            stream.write(new DefaultHttp2DataFrame(c.content(), false));
+        }
+    }
+
+    void appReadComplete() {
+        stream.flush();
+        maybeReadApp();
+    }
+
+    private void maybeReadApp() {
+        if (app != null && app.isActive() && state != State.DONE && state != State.CONNECTING && !appInputEnded
+                && stream.channel().isWritable()) {
+            app.read();
+        }
+    }
+
+    void appInputShutdown() {
+        if (state == State.UPGRADED && !appInputEnded) {
+            appInputEnded = true;
+            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            maybeFinishUpgraded();
+        }
+    }
+
+    void appWritabilityChanged() {
+        maybeReadStream();
+    }
+
+    void appInactive() {
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.UPGRADED && appInputEnded && requestEnded) {
+            finish();
+            return;
+        }
+        logger.info("{} app closed the connection before the response was complete: resetting the stream", logId);
+        abort(TunnelErrorCode.CANCEL);
+    }
+
+    void appFailed(Throwable cause) {
+        ExpectedErrors.log(logger, logId + " app connection failed", cause);
+        abort(TunnelErrorCode.CANCEL);
+    }
+
+    private void maybeFinishUpgraded() {
+        if (state == State.UPGRADED && appInputEnded && requestEnded) {
+            finish(); // both directions ended cleanly
+        }
+    }
+
+    private void responseTimedOut() {
+        if (!responseStarted && state != State.DONE) {
+            logger.info("{} no response head from the app within {}", logId, config.settings().responseHeadTimeout());
+            respondError(504, TunnelErrorCode.RESPONSE_TIMEOUT);
+        }
+    }
+
+    // ---- endings ----
+
+    /** A synthetic response (the app was never reached or never answered); the rest of the request is drained. */
+    private void respondError(int status, TunnelErrorCode code) {
+        finish();
+        if (stream.channel().isActive()) {
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.error(status, code), true));
+            maybeReadStream();
+        }
+    }
+
+    /** RST_STREAM: whatever was in flight is incomplete. */
+    private void abort(TunnelErrorCode code) {
+        if (state == State.DONE) {
+            return;
+        }
+        finish();
+        if (stream.channel().isActive()) {
+            stream.writeAndFlush(new DefaultHttp2ResetFrame(code.http2Code()));
+        }
+    }
+
+    /** Releases everything this stream holds; idempotent. */
+    private void finish() {
+        state = State.DONE;
+        cancelResponseTimeout();
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    private void cancelResponseTimeout() {
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+        }
+    }
+}
