@@ -1,0 +1,375 @@
+package dev.portcullis.proxy.forward;
+
+import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.tunnel.TunnelErrorCode;
+import dev.portcullis.tunnel.TunnelException;
+import dev.portcullis.tunnel.TunnelHeaders;
+import dev.portcullis.tunnel.TunnelStream;
+import dev.portcullis.tunnel.TunnelStreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * The two legs of one forwarded HTTP exchange: clientToProxy/proxyToAgent (request body, read from Undertow only while
+ * the stream is writable) and agentToProxy/proxyToClient (response, one batch requested from the stream only after the
+ * previous one is fully written to the client).
+ *
+ * <p>Threading: tunnel callbacks arrive on a Netty event loop and immediately hop to the exchange's XNIO I/O thread;
+ * every field is confined to that I/O thread. Ownership: ByteBufs from the stream are held in {@link #pending} until
+ * written, and released there or in {@link #abort}.
+ */
+final class HttpExchangeRelay implements TunnelStreamListener {
+    private static final Logger logger = LoggerFactory.getLogger(HttpExchangeRelay.class);
+
+    private final HttpServerExchange exchange;
+    private final ErrorPages errorPages;
+    private final String id;
+    private final boolean expectContinue;
+    private final boolean upgrade;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+
+    private TunnelStream stream;
+    private boolean requestBodyDone;
+    private StreamSourceChannel requestChannel;
+    private StreamSinkChannel responseChannel;
+    private boolean responseHeadSent;
+    private boolean responseEnded;
+    private boolean awaitingBatch;
+    private boolean finished;
+    /** The app answered 101: the exchange ended with the 101 and {@link #pipe} owns the stream from now on. */
+    private boolean upgraded;
+    private RawPipe pipe;
+
+    HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
+            boolean upgrade) {
+        this.exchange = exchange;
+        this.upgrade = upgrade;
+        this.errorPages = errorPages;
+        this.id = ErrorPages.requestId(exchange);
+        this.requestBodyDone = !hasBody;
+        this.expectContinue = expectContinue && hasBody;
+    }
+
+    /** The stream opened (or failed to); any thread. */
+    void opened(TunnelStream s, Throwable failure) {
+        onIo(() -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                ProxyError error = cause instanceof TunnelException te ? TunnelRequests.errorFor(te.code()) : ProxyError.TUNNEL_LOST;
+                finish();
+                errorPages.send(exchange, error, "opening a tunnel stream failed: " + cause.getMessage());
+                return;
+            }
+            stream = s;
+            logger.debug("{} forwarding on {} stream {}", id, s.tunnel().id(), s.id());
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                // The client went away or the exchange ended early: the agent must stop too.
+                onIo(() -> {
+                    if (!finished && !upgraded) {
+                        abort(TunnelErrorCode.CANCEL, "client exchange ended early");
+                    }
+                });
+                next.proceed();
+            });
+            exchange.getConnection().addCloseListener(c -> onIo(() -> {
+                if (!finished && !upgraded) {
+                    abort(TunnelErrorCode.CANCEL, "client connection closed");
+                }
+            }));
+            requestResponseBatch();
+            if (!requestBodyDone) {
+                startRequestBody();
+            }
+        });
+    }
+
+    // ---- clientToProxy -> proxyToAgent
+
+    private void startRequestBody() {
+        requestChannel = exchange.getRequestChannel();
+        if (requestChannel == null) {
+            // Someone consumed it already: nothing more to send.
+            stream.write(Unpooled.EMPTY_BUFFER, true);
+            requestBodyDone = true;
+            return;
+        }
+        requestChannel.getReadSetter().set(ch -> pumpRequestBody());
+        if (expectContinue) {
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                    pumpRequestBody();
+                }
+
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                    abort(TunnelErrorCode.CANCEL, "sending 100-continue failed: " + e);
+                }
+            });
+        } else {
+            pumpRequestBody();
+        }
+    }
+
+    private void pumpRequestBody() {
+        if (finished || requestBodyDone) {
+            return;
+        }
+        try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
+            ByteBuffer buffer = pooled.getBuffer();
+            while (stream.isWritable()) {
+                buffer.clear();
+                int n = requestChannel.read(buffer);
+                if (n == 0) {
+                    requestChannel.resumeReads();
+                    return;
+                }
+                if (n < 0) {
+                    requestBodyDone = true;
+                    requestChannel.suspendReads();
+                    stream.write(Unpooled.EMPTY_BUFFER, true);
+                    return;
+                }
+                buffer.flip();
+                ByteBuf out = stream.alloc().buffer(n);
+                out.writeBytes(buffer);
+                stream.write(out, false);
+            }
+            // Back-pressure: the stream is full; onWritabilityChanged(true) resumes.
+            requestChannel.suspendReads();
+        } catch (IOException e) {
+            abort(TunnelErrorCode.CANCEL, "reading the request body failed: " + e);
+        }
+    }
+
+    @Override
+    public void onWritabilityChanged(boolean writable) {
+        if (writable) {
+            onIo(() -> {
+                if (pipe != null) {
+                    pipe.onWritable();
+                } else {
+                    pumpRequestBody();
+                }
+            });
+        }
+    }
+
+    // ---- agentToProxy -> proxyToClient
+
+    private void requestResponseBatch() {
+        awaitingBatch = true;
+        stream.request();
+    }
+
+    @Override
+    public void onHeaders(Http2Headers headers, boolean endOfStream) {
+        onIo(() -> {
+            awaitingBatch = false;
+            if (finished) {
+                return;
+            }
+            CharSequence error = headers.get(TunnelHeaders.ERROR);
+            if (error != null) {
+                finish();
+                errorPages.send(exchange, TunnelRequests.errorFor(TunnelErrorCode.fromToken(error)),
+                        "agent reported " + error + " (status " + headers.status() + ")");
+                return;
+            }
+            int status;
+            try {
+                status = Integer.parseInt(headers.status().toString());
+            } catch (RuntimeException e) {
+                abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
+                return;
+            }
+            if (status < 200) {
+                // An informational response (the agent should not relay them): wait for the final one.
+                requestResponseBatch();
+                return;
+            }
+            if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
+                switchProtocols(headers);
+                return;
+            }
+            exchange.setStatusCode(status);
+            TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
+            responseHeadSent = true;
+            if (endOfStream) {
+                responseEnded = true;
+                completeResponse();
+                return;
+            }
+            responseChannel = exchange.getResponseChannel();
+            responseChannel.getWriteSetter().set(ch -> drain());
+            requestResponseBatch();
+        });
+    }
+
+    /** The app accepted the upgrade: answer the client 101 and hand the connection and the stream to a pipe. */
+    private void switchProtocols(Http2Headers headers) {
+        upgraded = true;
+        responseHeadSent = true;
+        TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
+        // Undertow insists on an Upgrade request header, which the hop-by-hop stripping removed.
+        exchange.getRequestHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
+        io.undertow.connector.ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
+        exchange.upgradeChannel((connection, ex) -> {
+            pipe = new RawPipe(id, connection, stream, pool);
+            pipe.start();
+        });
+        logger.debug("{} switching protocols on stream {}", id, stream.id());
+        exchange.endExchange();
+    }
+
+    @Override
+    public void onData(ByteBuf data, boolean endOfStream) {
+        onIo(() -> {
+            if (pipe != null) {
+                pipe.onData(data, endOfStream);
+                return;
+            }
+            awaitingBatch = false;
+            if (finished || responseChannel == null) {
+                data.release();
+                return;
+            }
+            if (data.isReadable()) {
+                pending.add(data);
+            } else {
+                data.release();
+            }
+            responseEnded |= endOfStream;
+            drain();
+        });
+    }
+
+    private void drain() {
+        if (finished) {
+            return;
+        }
+        try {
+            while (!pending.isEmpty()) {
+                ByteBuf head = pending.peek();
+                int written = responseChannel.write(head.nioBuffer());
+                head.skipBytes(written);
+                if (head.isReadable()) {
+                    responseChannel.resumeWrites();
+                    return;
+                }
+                pending.poll().release();
+            }
+            if (responseEnded) {
+                completeResponse();
+            } else {
+                responseChannel.suspendWrites();
+                if (!awaitingBatch) {
+                    requestResponseBatch();
+                }
+            }
+        } catch (IOException e) {
+            abort(TunnelErrorCode.CANCEL, "writing to the client failed: " + e);
+        }
+    }
+
+    private void completeResponse() {
+        try {
+            if (responseChannel == null) {
+                finish();
+                exchange.endExchange();
+                return;
+            }
+            responseChannel.shutdownWrites();
+            if (!responseChannel.flush()) {
+                responseChannel.getWriteSetter().set(ch -> {
+                    try {
+                        if (ch.flush()) {
+                            ch.suspendWrites();
+                            finish();
+                            exchange.endExchange();
+                        }
+                    } catch (IOException e) {
+                        abort(TunnelErrorCode.CANCEL, "flushing to the client failed: " + e);
+                    }
+                });
+                responseChannel.resumeWrites();
+                return;
+            }
+            finish();
+            exchange.endExchange();
+        } catch (IOException e) {
+            abort(TunnelErrorCode.CANCEL, "finishing the response failed: " + e);
+        }
+    }
+
+    @Override
+    public void onReset(TunnelErrorCode code) {
+        onIo(() -> {
+            if (pipe != null) {
+                pipe.onReset(code);
+                return;
+            }
+            if (finished) {
+                return;
+            }
+            if (responseHeadSent) {
+                // SPEC: a cut-short response must never look complete: drop the client connection.
+                logger.info("{} stream reset by the agent mid-response ({}): closing the client connection", id, code.token());
+                finish();
+                ErrorPages.closeConnection(exchange);
+            } else {
+                finish();
+                errorPages.send(exchange, TunnelRequests.errorFor(code), "stream reset before the response: " + code.token());
+            }
+        });
+    }
+
+    // ---- both
+
+    private void abort(TunnelErrorCode code, String reason) {
+        if (finished) {
+            return;
+        }
+        logger.debug("{} aborting: {}", id, reason);
+        if (stream != null) {
+            stream.reset(code);
+        }
+        finish();
+        ErrorPages.closeConnection(exchange);
+    }
+
+    private void finish() {
+        finished = true;
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+        if (stream != null && !(requestBodyDone && responseEnded)) {
+            stream.reset(TunnelErrorCode.CANCEL);
+        }
+    }
+
+    private void onIo(Runnable task) {
+        if (exchange.getIoThread() == Thread.currentThread()) {
+            task.run();
+        } else {
+            exchange.getIoThread().execute(task);
+        }
+    }
+}

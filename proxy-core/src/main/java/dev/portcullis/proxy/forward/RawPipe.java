@@ -1,0 +1,175 @@
+package dev.portcullis.proxy.forward;
+
+import dev.portcullis.tunnel.TunnelErrorCode;
+import dev.portcullis.tunnel.TunnelStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * Pipes the raw bytes of an upgraded connection (WebSocket after the app's 101) between the client's
+ * {@link StreamConnection} and a tunnel stream, both ways with back-pressure: the client is read only while the stream
+ * is writable, and the stream is asked for the next batch only after the previous one reached the client. A half-close
+ * (client EOF, or END_STREAM from the agent) closes one direction; an error on either side aborts both (RST_STREAM /
+ * close).
+ *
+ * <p>Confined to the connection's XNIO I/O thread: callers hop there first. Owns the ByteBufs it queues.
+ */
+final class RawPipe {
+    private static final Logger logger = LoggerFactory.getLogger(RawPipe.class);
+
+    private final String id;
+    private final StreamConnection connection;
+    private final TunnelStream stream;
+    private final ByteBufferPool pool;
+    private final ConduitStreamSourceChannel source;
+    private final ConduitStreamSinkChannel sink;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private boolean clientEof;
+    private boolean agentEof;
+    private boolean awaitingBatch;
+    private boolean closed;
+
+    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool) {
+        this.id = id;
+        this.connection = connection;
+        this.stream = stream;
+        this.pool = pool;
+        this.source = connection.getSourceChannel();
+        this.sink = connection.getSinkChannel();
+    }
+
+    void start() {
+        source.getReadSetter().set(ch -> pumpClientToAgent());
+        sink.getWriteSetter().set(ch -> drainToClient());
+        connection.setCloseListener(c -> abort(TunnelErrorCode.CANCEL, "client connection closed"));
+        pumpClientToAgent();
+        requestBatch();
+    }
+
+    // clientToProxy -> proxyToAgent
+    void pumpClientToAgent() {
+        if (closed || clientEof) {
+            return;
+        }
+        try (PooledByteBuffer pooled = pool.allocate()) {
+            ByteBuffer buffer = pooled.getBuffer();
+            while (stream.isWritable()) {
+                buffer.clear();
+                int n = source.read(buffer);
+                if (n == 0) {
+                    source.resumeReads();
+                    return;
+                }
+                if (n < 0) {
+                    // SPEC: half-close, not abort: END_STREAM toward the app.
+                    clientEof = true;
+                    source.suspendReads();
+                    stream.write(Unpooled.EMPTY_BUFFER, true);
+                    closeIfBothDone();
+                    return;
+                }
+                buffer.flip();
+                ByteBuf out = stream.alloc().buffer(n);
+                out.writeBytes(buffer);
+                stream.write(out, false);
+            }
+            source.suspendReads();
+        } catch (IOException e) {
+            abort(TunnelErrorCode.CANCEL, "reading from the client failed: " + e);
+        }
+    }
+
+    // agentToProxy -> proxyToClient
+    void onData(ByteBuf data, boolean endOfStream) {
+        awaitingBatch = false;
+        if (closed) {
+            data.release();
+            return;
+        }
+        if (data.isReadable()) {
+            pending.add(data);
+        } else {
+            data.release();
+        }
+        agentEof |= endOfStream;
+        drainToClient();
+    }
+
+    private void drainToClient() {
+        if (closed) {
+            return;
+        }
+        try {
+            while (!pending.isEmpty()) {
+                ByteBuf head = pending.peek();
+                head.skipBytes(sink.write(head.nioBuffer()));
+                if (head.isReadable()) {
+                    sink.resumeWrites();
+                    return;
+                }
+                pending.poll().release();
+            }
+            if (!sink.flush()) {
+                sink.resumeWrites();
+                return;
+            }
+            sink.suspendWrites();
+            if (agentEof) {
+                sink.shutdownWrites();
+                sink.flush();
+                closeIfBothDone();
+            } else if (!awaitingBatch) {
+                requestBatch();
+            }
+        } catch (IOException e) {
+            abort(TunnelErrorCode.CANCEL, "writing to the client failed: " + e);
+        }
+    }
+
+    void onWritable() {
+        pumpClientToAgent();
+    }
+
+    void onReset(TunnelErrorCode code) {
+        logger.debug("{} upgraded stream reset by the agent: {}", id, code.token());
+        stream.reset(code);
+        abort(code, "reset by agent");
+    }
+
+    private void requestBatch() {
+        awaitingBatch = true;
+        stream.request();
+    }
+
+    private void closeIfBothDone() {
+        if (clientEof && agentEof && pending.isEmpty()) {
+            closed = true;
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    void abort(TunnelErrorCode code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        logger.debug("{} closing upgraded connection: {}", id, reason);
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+        stream.reset(code);
+        IoUtils.safeClose(connection);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.portcullis.proxy.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.route.PathNormalizer;
+import dev.portcullis.proxy.route.SessionRouter;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of the public listener (I/O thread, cheap checks only): one well-formed Host, no header names
+ * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, or routing
+ * to a session app (attached for the gate), a 301 to the slash form, or 404.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class FrontHandler implements HttpHandler {
+    /** The launch endpoint's path, on any host. */
+    public static final String LAUNCH_PATH = "/.portcullis/launch";
+    private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+
+    private final SessionRouter router;
+    private final ErrorPages errorPages;
+    private final HttpHandler launch;
+    private final HttpHandler gate;
+
+    public FrontHandler(SessionRouter router, ErrorPages errorPages, HttpHandler launch, HttpHandler gate) {
+        this.router = requireNonNull(router, "router");
+        this.errorPages = requireNonNull(errorPages, "errorPages");
+        this.launch = requireNonNull(launch, "launch");
+        this.gate = requireNonNull(gate, "gate");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        HeaderValues hosts = exchange.getRequestHeaders().get(Headers.HOST);
+        if (hosts == null || hosts.size() != 1 || !HOST.matcher(hosts.getFirst()).matches()) {
+            errorPages.send(exchange, ProxyError.BAD_REQUEST, "missing, duplicate or malformed Host");
+            return;
+        }
+        for (HeaderValues h : exchange.getRequestHeaders()) {
+            if (h.getHeaderName().toString().indexOf('_') >= 0) {
+                errorPages.send(exchange, ProxyError.BAD_REQUEST, "header name with '_'");
+                return;
+            }
+        }
+        String path;
+        try {
+            path = PathNormalizer.normalize(exchange.getRequestURI());
+            PathNormalizer.checkQuery(exchange.getQueryString());
+        } catch (PathNormalizer.BadPathException e) {
+            errorPages.send(exchange, ProxyError.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        if (path.equals(LAUNCH_PATH)) {
+            launch.handleRequest(exchange);
+            return;
+        }
+        SessionRouter.Result result = router.route(Exchanges.hostName(exchange), path);
+        if (result instanceof SessionRouter.Routed routed) {
+            exchange.putAttachment(Exchanges.ROUTE, routed.route());
+            gate.handleRequest(exchange);
+        } else if (result instanceof SessionRouter.Redirect redirect) {
+            String query = exchange.getQueryString();
+            exchange.setStatusCode(StatusCodes.MOVED_PERMANENTLY);
+            exchange.getResponseHeaders().put(Headers.LOCATION, redirect.location() + (query.isEmpty() ? "" : "?" + query));
+            exchange.endExchange();
+        } else {
+            errorPages.send(exchange, ProxyError.NOT_FOUND, "no session route");
+        }
+    }
+}

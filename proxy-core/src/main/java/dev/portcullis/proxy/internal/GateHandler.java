@@ -1,0 +1,125 @@
+package dev.portcullis.proxy.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.proxy.auth.AppCookies;
+import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.auth.TokenRejectedException;
+import dev.portcullis.proxy.auth.TokenVerifier;
+import dev.portcullis.proxy.auth.VerifiedToken;
+import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.route.Route;
+import dev.portcullis.registry.AppSpec;
+import dev.portcullis.registry.RegistryException;
+import dev.portcullis.registry.SessionRecord;
+import dev.portcullis.registry.SessionRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.Optional;
+
+/**
+ * The gate for session requests: BEFORE any tunnel stream opens, on a worker thread (the registry may block), checks
+ * the credential (a bearer ACCESS token, else the proxy's cookie for this session and app), that its session and app
+ * are the route's, and that the registry's owner of the session is its subject. Every mismatch, unknown session or
+ * unknown app is the same 404 (no oracle); a missing or invalid credential is 401. Then removes the proxy's own
+ * credentials from the request and hands it to {@code next} on the I/O thread with an {@link Admission}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class GateHandler implements HttpHandler {
+    private static final String BEARER = "bearer ";
+
+    private final TokenVerifier verifier;
+    private final AppCookies cookies;
+    private final SessionRegistry registry;
+    private final ErrorPages errorPages;
+    private final boolean subdomainMode;
+    private final boolean secure;
+    private final HttpHandler next;
+
+    public GateHandler(TokenVerifier verifier, AppCookies cookies, SessionRegistry registry, ErrorPages errorPages,
+            boolean subdomainMode, boolean secure, HttpHandler next) {
+        this.verifier = requireNonNull(verifier, "verifier");
+        this.cookies = requireNonNull(cookies, "cookies");
+        this.registry = requireNonNull(registry, "registry");
+        this.errorPages = requireNonNull(errorPages, "errorPages");
+        this.subdomainMode = subdomainMode;
+        this.secure = secure;
+        this.next = requireNonNull(next, "next");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        Route route = requireNonNull(exchange.getAttachment(Exchanges.ROUTE), "route");
+        String sid = route.session().value();
+        String bearer = bearerToken(exchange);
+        String subject = null;
+        boolean byCookie = false;
+        String rejection = "no credentials";
+        if (bearer != null) {
+            try {
+                VerifiedToken token = verifier.verify(bearer, TokenClass.ACCESS);
+                if (!sid.equals(token.sessionId()) || !route.app().equals(token.app())) {
+                    errorPages.send(exchange, ProxyError.NOT_FOUND, "token is for another session or app");
+                    return;
+                }
+                subject = token.subject();
+                // Ours: it never reaches the app.
+                exchange.getRequestHeaders().remove(Headers.AUTHORIZATION);
+            } catch (TokenRejectedException e) {
+                rejection = "bearer token rejected: " + e.getMessage();
+            }
+        }
+        if (subject == null) {
+            String name = AppCookies.cookieName(sid, route.app(), route.mode() == Route.Mode.SUBDOMAIN && subdomainMode, secure);
+            Optional<AppCookies.CookieClaims> claims = CookieHeader.value(exchange.getRequestHeaders(), name).flatMap(cookies::verify);
+            if (claims.isPresent()) {
+                if (!sid.equals(claims.get().sessionId()) || !route.app().equals(claims.get().app())) {
+                    errorPages.send(exchange, ProxyError.NOT_FOUND, "cookie is for another session or app");
+                    return;
+                }
+                subject = claims.get().subject();
+                byCookie = true;
+            } else if (bearer == null && CookieHeader.value(exchange.getRequestHeaders(), name).isPresent()) {
+                rejection = "cookie invalid or expired";
+            }
+        }
+        if (subject == null) {
+            errorPages.send(exchange, ProxyError.UNAUTHORIZED, rejection);
+            return;
+        }
+        SessionRecord session;
+        try {
+            session = registry.session(route.session()).orElse(null);
+        } catch (RegistryException e) {
+            errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
+            return;
+        }
+        Optional<AppSpec> app = session == null ? Optional.empty() : session.app(route.app());
+        if (session == null || !session.owner().equals(subject) || app.isEmpty()) {
+            // The same answer for all three: a token holder learns nothing about other people's sessions.
+            errorPages.send(exchange, ProxyError.NOT_FOUND, session == null ? "unknown session"
+                    : app.isEmpty() ? "unknown app" : "subject is not the session's owner");
+            return;
+        }
+        CookieHeader.stripProxyCookies(exchange.getRequestHeaders());
+        new Admission(route, session, app.get(), byCookie).attachTo(exchange);
+        exchange.dispatch(exchange.getIoThread(), next);
+    }
+
+    /** The bearer token of the Authorization header, or null if there is none. */
+    private static String bearerToken(HttpServerExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (auth == null || auth.length() <= BEARER.length() || !auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return auth.substring(BEARER.length()).trim();
+    }
+}
