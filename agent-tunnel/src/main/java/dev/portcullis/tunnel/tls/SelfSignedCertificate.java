@@ -104,7 +104,7 @@ public final class SelfSignedCertificate {
             Path certPath = directory.resolve("cert.pem");
             Path keyPath = directory.resolve("key.pem");
             Files.writeString(certPath, pem(cert), StandardCharsets.US_ASCII);
-            writeOwnerOnly(keyPath, pem(keys.getPrivate()));
+            writeOwnerOnly(keyPath, pkcs8Pem(keys.getPrivate()));
             return new SelfSignedCertificate(cert, keys.getPrivate(), certPath, keyPath);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -124,6 +124,16 @@ public final class SelfSignedCertificate {
         if (Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
             Files.setPosixFilePermissions(path, Set.copyOf(PosixFilePermissions.fromString("rw-------")));
         }
+    }
+
+    /**
+     * PKCS#8 ("BEGIN PRIVATE KEY"), the form Netty's {@code SslContextBuilder.forServer(File, File)} and most servers
+     * read; BouncyCastle's PEM writer would emit SEC1 ("BEGIN EC PRIVATE KEY") for an EC key.
+     */
+    private static String pkcs8Pem(PrivateKey key) {
+        String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
     }
 
     private static String pem(Object o) throws IOException {
