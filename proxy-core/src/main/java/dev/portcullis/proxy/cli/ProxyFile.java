@@ -11,6 +11,7 @@ import dev.portcullis.registry.SessionRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,9 @@ record ProxyFile(
         Cookie cookie,
         Lease lease,
         List<StaticSession> sessions) {
+
+    private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
 
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
@@ -102,10 +106,9 @@ record ProxyFile(
             }
         }
         if (lease != null) {
-            ProxyConfig defaults = ProxyConfig.builder().build();
             b.lease(
-                    ConfigFiles.duration("lease.ttl", lease.ttl(), defaults.leaseTtl()),
-                    ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), defaults.heartbeat()));
+                    ConfigFiles.duration("lease.ttl", lease.ttl(), DEFAULT_LEASE_TTL),
+                    ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), DEFAULT_HEARTBEAT));
         }
         return b.build();
     }
