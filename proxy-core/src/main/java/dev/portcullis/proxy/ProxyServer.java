@@ -85,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
         try {
             tunnelServer = TunnelServer.start(TunnelServerConfig.builder()
                             .bind(config.tunnelHost(), config.tunnelPort())
-                            .sslContext(SslContextBuilder.forServer(config.tunnelTlsCert().toFile(), config.tunnelTlsKey().toFile()).build())
+                            .sslContext(SslContextBuilder.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
+                                    PemSsl.certificates(config.tunnelTlsCert())).build())
                             .settings(config.tunnelSettings())
                             .blockingExecutor(blocking)
                             .build(),
