@@ -135,6 +135,12 @@ final class ProxyTestKit implements AutoCloseable {
         return agent;
     }
 
+    /** Kills every agent at once (no GOAWAY), as if the agent process died, and waits until the proxy noticed. */
+    void terminateAgents() {
+        agents.forEach(TunnelClient::terminate);
+        await(() -> proxy.tunnelServer().tunnel(AGENT).isEmpty(), Duration.ofSeconds(10));
+    }
+
     /** Waits for a condition with a deadline (polling, no fixed sleep); fails the test if it never holds. */
     static void await(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
