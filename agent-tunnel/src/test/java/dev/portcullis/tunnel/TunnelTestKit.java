@@ -67,6 +67,11 @@ public final class TunnelTestKit implements AutoCloseable {
                 });
     }
 
+    /** Default settings but a 1 s shutdown grace, so teardown with open streams is quick. */
+    public static TunnelSettings.Builder testSettings() {
+        return TunnelSettings.builder().shutdownGrace(Duration.ofSeconds(1));
+    }
+
     /** A server only; call {@link #startAgent} for the agent. */
     public static TunnelTestKit serverOnly(TunnelSettings settings) {
         try {
@@ -80,7 +85,7 @@ public final class TunnelTestKit implements AutoCloseable {
 
     /** A server and one connected agent (one tunnel), with default settings. */
     public static TunnelTestKit start() {
-        return start(TunnelSettings.defaults(), 1);
+        return start(testSettings().build(), 1);
     }
 
     /** A server and a connected agent with {@code connections} tunnels. */
