@@ -282,6 +282,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             // From here on the connection carries the upgraded protocol: raw bytes both ways.
             app.pipeline().remove("http");
             drainPending();
+            maybeReadStream();
         } else if (code == 101) {
             logger.info("{} app switched protocols without an upgrade request", logId);
             abort(TunnelErrorCode.PROTOCOL_ERROR);

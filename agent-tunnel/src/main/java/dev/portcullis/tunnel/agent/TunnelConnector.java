@@ -181,7 +181,10 @@ public final class TunnelConnector {
         Channel ch = channel;
         if (ch != null) {
             ch.eventLoop().execute(() -> {
-                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                if (!ch.isOpen()) {
+                    return;
+                }
+                ch.config().setOption(ChannelOption.SO_LINGER, 0); // RST, like a killed process's socket
                 // Starting below every handler skips the HTTP/2 GOAWAY and the TLS close_notify.
                 ch.pipeline().firstContext().close();
             });
