@@ -27,6 +27,11 @@ public final class SessionRegistries {
     /** Creates the registry {@code spec} names. Throws {@link IllegalArgumentException} for a spec it cannot use. */
     public static SessionRegistry create(String spec, Clock clock) {
         requireNonNull(spec, "spec");
+        requireNonNull(clock, "clock");
+        // "memory:" has an empty scheme-specific part, which java.net.URI refuses to parse.
+        if (spec.strip().equalsIgnoreCase("memory:")) {
+            return new InMemorySessionRegistry(clock);
+        }
         try {
             return create(new URI(spec.strip()), clock);
         } catch (URISyntaxException e) {
@@ -34,13 +39,16 @@ public final class SessionRegistries {
         }
     }
 
-    /** Creates the registry {@code spec} names. Throws {@link IllegalArgumentException} for a spec it cannot use. */
+    /**
+     * Creates the Redis registry {@code spec} names ({@code memory:} is not a valid {@link URI}: pass it as a
+     * string). Throws {@link IllegalArgumentException} for a spec it cannot use.
+     */
     public static SessionRegistry create(URI spec, Clock clock) {
         requireNonNull(spec, "spec");
         requireNonNull(clock, "clock");
         if ("memory".equalsIgnoreCase(spec.getScheme())) {
             if (!spec.getSchemeSpecificPart().isEmpty() || spec.getFragment() != null) {
-                throw bad(spec.toString(), "memory: takes nothing after the colon");
+                throw bad(redact(spec.toString()), "memory: takes nothing after the colon");
             }
             return new InMemorySessionRegistry(clock);
         }

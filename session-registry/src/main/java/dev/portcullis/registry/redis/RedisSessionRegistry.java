@@ -112,7 +112,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
         String newAgentSet = keys.agentSessions(session.agentId());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             String current = call("putSession", () -> redis.get(key));
-            String oldAgentSet = current == null ? newAgentSet : agentSetOf(key, current, newAgentSet);
+            String oldAgentSet = current == null ? newAgentSet : agentSetOf(key, current, newAgentSet, "replacing");
             Object done = call("putSession", () -> redis.eval(RedisScripts.PUT_SESSION,
                     List.of(key, keys.sessions(), newAgentSet, oldAgentSet),
                     List.of(current == null ? "" : current, value, session.id().value())));
@@ -133,7 +133,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
             if (current == null) {
                 return false;
             }
-            String agentSet = agentSetOf(key, current, key);
+            String agentSet = agentSetOf(key, current, key, "removing");
             Object done = call("removeSession", () -> redis.eval(RedisScripts.REMOVE_SESSION,
                     List.of(key, keys.sessions(), agentSet), List.of(current, id.value())));
             if (!Long.valueOf(-1).equals(done)) {
@@ -149,11 +149,11 @@ public final class RedisSessionRegistry implements SessionRegistry {
      * block replacing or removing it (that is how an operator repairs it); a stale id it may leave in some agent's
      * set is skipped by readers.
      */
-    private String agentSetOf(String key, String stored, String fallback) {
+    private String agentSetOf(String key, String stored, String fallback, String action) {
         try {
             return keys.agentSessions(json.read(key, stored).agentId());
         } catch (RegistryException e) {
-            logger.warn("{}; overwriting it", e.getMessage());
+            logger.warn("{}; {} it anyway", e.getMessage(), action);
             return fallback;
         }
     }
