@@ -101,6 +101,7 @@ public final class TunnelConnector {
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20))
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.settings().handshakeTimeout().toMillis())
                 .handler(new TunnelClientInitializer(logId, config, token, this));
