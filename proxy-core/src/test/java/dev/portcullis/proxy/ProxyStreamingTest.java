@@ -110,6 +110,28 @@ class ProxyStreamingTest {
     }
 
     @Test
+    void expectContinueIsAnsweredByTheProxyAfterTheGate() throws Exception {
+        byte[] body = new byte[300_000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = SampleApp.patternByte(i);
+        }
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/upload").header("Expect", "100-continue")
+                .post(RequestBody.create(body, MediaType.get("application/octet-stream"))).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo("{\"bytes\":300000,\"sha256\":\"" + sha + "\"}");
+        }
+    }
+
+    @Test
+    void leaseIsHeldWhileTheAgentIsConnectedAndReleasedWhenItGoes() {
+        ProxyTestKit.await(() -> kit.registry.leases(ProxyTestKit.AGENT).stream()
+                .anyMatch(l -> l.nodeId().equals(kit.proxy.nodeId())), java.time.Duration.ofSeconds(10));
+        kit.terminateAgents();
+        ProxyTestKit.await(() -> kit.registry.leases(ProxyTestKit.AGENT).isEmpty(), java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
     void webSocketEchoesTextAndBinaryWithTheSubprotocolTheAppSelected() throws Exception {
         BlockingQueue<Object> received = new ArrayBlockingQueue<>(10);
         CompletableFuture<Response> opened = new CompletableFuture<>();
