@@ -200,4 +200,45 @@ class TunnelFaultTest {
                 .isInstanceOfSatisfying(TunnelException.class,
                         e -> assertThat(e.code()).isEqualTo(TunnelErrorCode.TUNNEL_CLOSED));
     }
+
+    @Test
+    void proxyResetClosesTheAppConnection() throws Exception {
+        kit = TunnelTestKit.start();
+        java.util.concurrent.CompletableFuture<Integer> appSawEof = new java.util.concurrent.CompletableFuture<>();
+        app = new RawApp((s, head) -> {
+            s.getOutputStream().write(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ntick\r\n"));
+            s.getOutputStream().flush();
+            appSawEof.complete(s.getInputStream().read());
+        });
+        kit.apps().put("s1", "lab", app.port());
+        RecordingStreamListener l = RecordingStreamListener.open(kit.tunnel(), get("lab", app.port()), true);
+        l.firstData().get(10, TimeUnit.SECONDS);
+
+        l.stream().reset(TunnelErrorCode.CANCEL);
+
+        assertThat(appSawEof.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+        assertThat(l.resetCount()).isZero(); // no listener event for a local reset
+    }
+
+    @Test
+    void streamsBeyondTheAgentsConcurrencyLimitAreRefused() throws Exception {
+        kit = TunnelTestKit.start(TunnelTestKit.testSettings().maxConcurrentStreams(2).build(), 1);
+        CountDownLatch release = new CountDownLatch(1);
+        app = new RawApp((s, head) -> release.await(20, TimeUnit.SECONDS));
+        kit.apps().put("s1", "lab", app.port());
+        Tunnel t = kit.tunnel();
+        RecordingStreamListener a = RecordingStreamListener.open(t, get("lab", app.port()), true);
+        RecordingStreamListener b = RecordingStreamListener.open(t, get("lab", app.port()), true);
+        assertThat(t.openStreams()).isEqualTo(2);
+
+        assertThat(t.openStream(get("lab", app.port()), true, new RecordingStreamListener()))
+                .failsWithin(5, TimeUnit.SECONDS)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(TunnelException.class,
+                        e -> assertThat(e.code()).isEqualTo(TunnelErrorCode.REFUSED_STREAM));
+        a.stream().reset(TunnelErrorCode.CANCEL);
+        b.stream().reset(TunnelErrorCode.CANCEL);
+        release.countDown();
+    }
 }

@@ -128,4 +128,15 @@ class TunnelHandshakeTest {
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(kit.server().tunnel(TunnelTestKit.AGENT_ID)).contains(second);
     }
+
+    @Test
+    void agentRefusesAProxyCertificateForAnotherName() throws Exception {
+        kit = TunnelTestKit.serverOnly(TunnelTestKit.testSettings().build());
+        // The kit's certificate is trusted but names localhost/127.0.0.1, not this host.
+        try (TunnelClient client = TunnelClient.start(
+                kit.clientConfig("token-" + TunnelTestKit.AGENT_ID).serverName("proxy.other.example").build())) {
+            assertThat(client.firstConnected()).failsWithin(Duration.ofMillis(1500));
+            assertThat(kit.server().tunnels()).isEmpty();
+        }
+    }
 }
