@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.tunnel.agent.ReconnectPolicy;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import java.util.function.Supplier;
 
 /**
@@ -65,7 +66,7 @@ public final class TunnelClientConfig {
     public int connections() { return connections; }
     public ReconnectPolicy reconnectPolicy() { return reconnectPolicy; }
     public TunnelSettings settings() { return settings; }
-    /** The host the apps listen on (apps bind loopback or a bridge address). */
+    /** The literal IP the apps listen on (apps bind loopback or a bridge address). */
     public String appHost() { return appHost; }
     public int eventLoopThreads() { return eventLoopThreads; }
 
@@ -106,7 +107,15 @@ public final class TunnelClientConfig {
 
         public Builder reconnectPolicy(ReconnectPolicy v) { reconnectPolicy = requireNonNull(v, "reconnectPolicy"); return this; }
         public Builder settings(TunnelSettings v) { settings = requireNonNull(v, "settings"); return this; }
-        public Builder appHost(String v) { appHost = requireNonNull(v, "appHost"); return this; }
+        /** A literal IP (no DNS: app connections are made on event loops, which must never block). */
+        public Builder appHost(String v) {
+            requireNonNull(v, "appHost");
+            if (!NetUtil.isValidIpV4Address(v) && !NetUtil.isValidIpV6Address(v)) {
+                throw new IllegalArgumentException("appHost: " + v + " (expected: a literal IPv4 or IPv6 address)");
+            }
+            appHost = v;
+            return this;
+        }
 
         public Builder eventLoopThreads(int v) {
             if (v < 1) {

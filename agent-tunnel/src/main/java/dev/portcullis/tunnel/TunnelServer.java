@@ -69,6 +69,7 @@ public final class TunnelServer implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20))
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childHandler(new TunnelServerInitializer(config, authenticator, server.new Lifecycle()))
                     .bind(config.host(), config.port())

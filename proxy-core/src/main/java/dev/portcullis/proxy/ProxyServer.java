@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
-import dev.portcullis.proxy.auth.TokenClass;
-import dev.portcullis.proxy.auth.TokenRejectedException;
-import dev.portcullis.tunnel.AgentAuthenticationException;
-import dev.portcullis.tunnel.AgentAuthenticator;
+import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.forward.ForwardingHandler;
@@ -85,11 +82,12 @@ public final class ProxyServer implements AutoCloseable {
         try {
             tunnelServer = TunnelServer.start(TunnelServerConfig.builder()
                             .bind(config.tunnelHost(), config.tunnelPort())
-                            .sslContext(SslContextBuilder.forServer(config.tunnelTlsCert().toFile(), config.tunnelTlsKey().toFile()).build())
+                            .sslContext(SslContextBuilder.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
+                                    PemSsl.certificates(config.tunnelTlsCert())).build())
                             .settings(config.tunnelSettings())
                             .blockingExecutor(blocking)
                             .build(),
-                    agentAuthenticator(verifier),
+                    new JwtAgentAuthenticator(verifier),
                     leases);
             publicServer = publicServer(config, registry, verifier, tunnelServer);
             publicServer.start();
@@ -151,18 +149,6 @@ public final class ProxyServer implements AutoCloseable {
             b.addHttpListener(config.publicPort(), config.publicHost());
         }
         return b.build();
-    }
-
-    /** Agent tokens: verified as {@link TokenClass#AGENT}; the subject is the agent id. */
-    private static AgentAuthenticator agentAuthenticator(TokenVerifier verifier) {
-        // TODO: switch to auth's JwtAgentAuthenticator once it lands on wip-auth.
-        return token -> {
-            try {
-                return verifier.verify(token, TokenClass.AGENT).subject();
-            } catch (TokenRejectedException e) {
-                throw new AgentAuthenticationException("agent token rejected: " + e.reason());
-            }
-        };
     }
 
     public InetSocketAddress publicAddress() {

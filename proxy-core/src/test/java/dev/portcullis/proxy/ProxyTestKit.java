@@ -78,7 +78,7 @@ final class ProxyTestKit implements AutoCloseable {
                 .publicBind("127.0.0.1", 0)
                 .tunnelBind("127.0.0.1", 0)
                 .adminBind("127.0.0.1", 0)
-                .tunnelTls(certificate.certificatePath(), certificate.privateKeyPath())
+                .tunnelTls(certificate.certificatePath(), pkcs8Key(certificate, dir.resolve("tls-key-pkcs8.pem")))
                 .tokenSettings(tokenSettings)
                 .tunnelSettings(tunnelSettings)
                 .workerThreads(32);
@@ -108,6 +108,15 @@ final class ProxyTestKit implements AutoCloseable {
         return kit;
     }
 
+    /** The certificate's key as PKCS#8 PEM (what ProxyConfig documents), independent of the generator's format. */
+    private static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(certificate.privateKey().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        return Files.writeString(file, pem);
+    }
+
     /** Starts an agent and waits until the proxy can route to it. */
     TunnelClient startAgent(int connections) throws Exception {
         SslContext ssl = SslContextBuilder.forClient().trustManager(certificate.certificatePath().toFile()).build();
@@ -124,6 +133,12 @@ final class ProxyTestKit implements AutoCloseable {
         agent.firstConnected().get(15, TimeUnit.SECONDS);
         await(() -> proxy.tunnelServer().tunnel(AGENT).isPresent(), Duration.ofSeconds(10));
         return agent;
+    }
+
+    /** Kills every agent at once (no GOAWAY), as if the agent process died, and waits until the proxy noticed. */
+    void terminateAgents() {
+        agents.forEach(TunnelClient::terminate);
+        await(() -> proxy.tunnelServer().tunnel(AGENT).isEmpty(), Duration.ofSeconds(10));
     }
 
     /** Waits for a condition with a deadline (polling, no fixed sleep); fails the test if it never holds. */

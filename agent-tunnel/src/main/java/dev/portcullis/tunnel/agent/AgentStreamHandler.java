@@ -32,8 +32,10 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -167,7 +169,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
                         ch.pipeline().addLast("app", new AppConnectionHandler(AgentStreamHandler.this));
                     }
                 });
-        b.connect(config.appHost(), head.port()).addListener((ChannelFuture f) -> onConnected(f));
+        // A literal IP (checked by the config): no DNS lookup on the event loop.
+        InetSocketAddress target = new InetSocketAddress(
+                NetUtil.createInetAddressFromIpAddressString(config.appHost()), head.port());
+        b.connect(target).addListener((ChannelFuture f) -> onConnected(f));
     }
 
     private void onConnected(ChannelFuture f) {
@@ -282,6 +287,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             // From here on the connection carries the upgraded protocol: raw bytes both ways.
             app.pipeline().remove("http");
             drainPending();
+            maybeReadStream();
         } else if (code == 101) {
             logger.info("{} app switched protocols without an upgrade request", logId);
             abort(TunnelErrorCode.PROTOCOL_ERROR);

@@ -101,6 +101,7 @@ public final class TunnelConnector {
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20))
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.settings().handshakeTimeout().toMillis())
                 .handler(new TunnelClientInitializer(logId, config, token, this));
@@ -181,7 +182,10 @@ public final class TunnelConnector {
         Channel ch = channel;
         if (ch != null) {
             ch.eventLoop().execute(() -> {
-                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                if (!ch.isOpen()) {
+                    return;
+                }
+                ch.config().setOption(ChannelOption.SO_LINGER, 0); // RST, like a killed process's socket
                 // Starting below every handler skips the HTTP/2 GOAWAY and the TLS close_notify.
                 ch.pipeline().firstContext().close();
             });

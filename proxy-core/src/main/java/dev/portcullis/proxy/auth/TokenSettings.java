@@ -190,7 +190,10 @@ public final class TokenSettings {
             return this;
         }
 
-        /** @throws IllegalStateException if the issuer is missing or the two audiences are equal */
+        /**
+         * @throws IllegalStateException if the issuer is missing, the two audiences are equal, or HS256 is allowed
+         *     while the key set holds no HMAC secret
+         */
         public TokenSettings build() {
             if (issuer == null) {
                 throw new IllegalStateException("issuer: not set (expected: the iss of accepted tokens)");
@@ -198,6 +201,11 @@ public final class TokenSettings {
             if (audience.equals(agentAudience)) {
                 // One audience for both would let an agent token pass as a user token's audience check.
                 throw new IllegalStateException("agentAudience: '" + agentAudience + "' (expected: != audience)");
+            }
+            if (allowedAlgorithms.contains(TokenAlgorithm.HS256) && !keys.get().hasAlgorithm(TokenAlgorithm.HS256)) {
+                // HS256 only where a secret is explicitly configured: never as a default that some key might match.
+                throw new IllegalStateException(
+                        "allowedAlgorithms: HS256 without an HMAC secret in the key set (expected: both or neither)");
             }
             return new TokenSettings(this);
         }

@@ -54,6 +54,12 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     /** The app answered 101: the exchange ended with the 101 and {@link #pipe} owns the stream from now on. */
     private boolean upgraded;
     private RawPipe pipe;
+    private ConnectionWatch connectionWatch;
+    private final Runnable onClientClose = () -> onIo(() -> {
+        if (!finished && !upgraded) {
+            abort(TunnelErrorCode.CANCEL, "client connection closed");
+        }
+    });
 
     HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
             boolean upgrade) {
@@ -86,11 +92,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 });
                 next.proceed();
             });
-            exchange.getConnection().addCloseListener(c -> onIo(() -> {
-                if (!finished && !upgraded) {
-                    abort(TunnelErrorCode.CANCEL, "client connection closed");
-                }
-            }));
+            connectionWatch = ConnectionWatch.watch(exchange.getConnection(), onClientClose);
             requestResponseBatch();
             if (!requestBodyDone) {
                 startRequestBody();
@@ -356,6 +358,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     private void finish() {
         finished = true;
+        if (connectionWatch != null) {
+            connectionWatch.clear(onClientClose);
+        }
         ByteBuf b;
         while ((b = pending.poll()) != null) {
             b.release();

@@ -59,6 +59,10 @@ public final class HttpForwarder implements HttpHandler {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
         // Connection-named headers go BEFORE the proxy sets its own (SECURITY row 12).
         HopByHopHeaders.strip(exchange.getRequestHeaders());
+        if (expectContinue) {
+            // Undertow's own 100 Continue needs it; TunnelRequests never forwards it (hop-by-hop for us).
+            exchange.getRequestHeaders().put(Headers.EXPECT, "100-continue");
+        }
         ForwardedHeaders.apply(exchange.getRequestHeaders(), clientIp(exchange), exchange.getRequestScheme(),
                 host == null ? "" : host);
         Http2Headers headers = TunnelRequests.requestHeaders(exchange, admission, upgrade);

@@ -80,10 +80,12 @@ final class RawPipe {
                     return;
                 }
                 buffer.flip();
+                logger.trace("{} client->agent {} bytes", id, n);
                 ByteBuf out = stream.alloc().buffer(n);
                 out.writeBytes(buffer);
                 stream.write(out, false);
             }
+            logger.trace("{} stream not writable: client reads suspended", id);
             source.suspendReads();
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "reading from the client failed: " + e);
@@ -92,6 +94,7 @@ final class RawPipe {
 
     // agentToProxy -> proxyToClient
     void onData(ByteBuf data, boolean endOfStream) {
+        logger.trace("{} agent->client {} bytes{}", id, data.readableBytes(), endOfStream ? " + EOF" : "");
         awaitingBatch = false;
         if (closed) {
             data.release();

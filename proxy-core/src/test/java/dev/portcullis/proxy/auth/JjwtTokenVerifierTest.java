@@ -238,6 +238,23 @@ class JjwtTokenVerifierTest {
                 .contains("PT1M1S");
     }
 
+    @Test
+    void hs256WithoutAnHmacSecretIsRefusedAtStartup() {
+        assertThat(catchThrowableOfType(IllegalStateException.class, () -> keys.settings()
+                .allowedAlgorithms(List.of(TokenAlgorithm.RS256, TokenAlgorithm.HS256)).build()).getMessage())
+                .contains("HS256");
+    }
+
+    @Test
+    void tokenOfExactlyTheMaximumLengthIsParsedAndOneMoreCharIsTooLarge() {
+        TokenSettings settings = keys.settings().maxTokenLength(256).build();
+        JjwtTokenVerifier small = new JjwtTokenVerifier(settings);
+        assertThat(catchThrowableOfType(TokenRejectedException.class,
+                () -> small.verify("x".repeat(256), TokenClass.ACCESS)).reason()).isEqualTo(Reason.MALFORMED);
+        assertThat(catchThrowableOfType(TokenRejectedException.class,
+                () -> small.verify("x".repeat(257), TokenClass.ACCESS)).reason()).isEqualTo(Reason.TOO_LARGE);
+    }
+
     /** Signs by hand with HMAC-SHA of the given algorithm header, whatever the key bytes are. */
     private static String hs256(String headerJson, String payloadJson, byte[] keyBytes) {
         try {
