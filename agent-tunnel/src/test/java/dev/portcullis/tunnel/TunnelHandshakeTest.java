@@ -40,6 +40,12 @@ class TunnelHandshakeTest {
         assertThat(kit.server().tunnels()).hasSize(2);
         assertThat(kit.server().tunnel(TunnelTestKit.AGENT_ID)).isPresent();
         assertThat(kit.server().tunnel("someone-else")).isEmpty();
+        // A round trip on each tunnel proves the agent has processed its OK line too.
+        for (Tunnel t : new Tunnel[] {first, second}) {
+            RecordingStreamListener l = RecordingStreamListener.open(t,
+                    TunnelHeaders.request("GET", "/", "https", "x", "nobody", "none", 1, null), true);
+            l.ended().get(10, TimeUnit.SECONDS);
+        }
         assertThat(client.connectedTunnels()).isEqualTo(2);
     }
 
