@@ -241,4 +241,31 @@ class TunnelFaultTest {
         b.stream().reset(TunnelErrorCode.CANCEL);
         release.countDown();
     }
+
+    @Test
+    void gracefulAgentCloseLetsTheInFlightResponseFinish() throws Exception {
+        kit = TunnelTestKit.start(TunnelTestKit.testSettings().shutdownGrace(Duration.ofSeconds(5)).build(), 1);
+        CountDownLatch respond = new CountDownLatch(1);
+        app = new RawApp((s, head) -> {
+            respond.await(20, TimeUnit.SECONDS);
+            s.getOutputStream().write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone"));
+            s.getOutputStream().flush();
+            s.getInputStream().read();
+        });
+        kit.apps().put("s1", "lab", app.port());
+        Tunnel t = kit.tunnel();
+        RecordingStreamListener l = RecordingStreamListener.open(t, get("lab", app.port()), true);
+        app.requestHead().get(10, TimeUnit.SECONDS); // the request is at the app
+
+        java.util.concurrent.CompletableFuture<Void> closing =
+                java.util.concurrent.CompletableFuture.runAsync(() -> kit.client().close());
+        respond.countDown();
+
+        l.ended().get(10, TimeUnit.SECONDS);
+        assertThat(l.bodyText()).isEqualTo("done");
+        assertThat(l.resetCount()).isZero();
+        closing.get(10, TimeUnit.SECONDS);
+        t.closeFuture().get(10, TimeUnit.SECONDS);
+        assertThat(kit.server().tunnel(TunnelTestKit.AGENT_ID)).isEmpty();
+    }
 }

@@ -145,4 +145,20 @@ class TunnelHandshakeTest {
             assertThat(kit.server().tunnels()).isEmpty();
         }
     }
+
+    @Test
+    void startFailsWhenThePortIsTaken() throws Exception {
+        kit = TunnelTestKit.serverOnly(TunnelTestKit.testSettings().build());
+        int taken = kit.server().localAddress().getPort();
+        TunnelServerConfig config = TunnelServerConfig.builder()
+                .bind("127.0.0.1", taken)
+                .sslContext(io.netty.handler.ssl.SslContextBuilder.forServer(
+                        kit.certificateKey(), kit.certificate()).build())
+                .blockingExecutor(Runnable::run)
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TunnelServer.start(config, token -> "x", new TunnelServer.Listener() { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot bind 127.0.0.1:" + taken);
+    }
 }
