@@ -169,8 +169,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             requestEnded = !upgrade;
         }
         app.flush();
-        long timeout = config.settings().responseHeadTimeout().toMillis();
-        responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
+        if (upgrade || requestEnded) {
+            startResponseTimer();
+        }
         app.read();
         drainPending();
         maybeReadStream();
@@ -202,6 +203,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             }
             if (eos) {
                 requestEnded = true;
+                startResponseTimer(); // an app may answer only after the whole body: the wait starts here
                 if (state == State.UPGRADED) {
                     app.flush();
                     ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
@@ -354,6 +356,14 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private void maybeFinishUpgraded() {
         if (state == State.UPGRADED && appInputEnded && requestEnded) {
             finish(); // both directions ended cleanly
+        }
+    }
+
+    /** Idempotent; a no-op once the response started. */
+    private void startResponseTimer() {
+        if (responseTimeout == null && !responseStarted) {
+            long timeout = config.settings().responseHeadTimeout().toMillis();
+            responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
         }
     }
 
