@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelFaultTest {
     private TunnelTestKit kit;
     private RawApp app;

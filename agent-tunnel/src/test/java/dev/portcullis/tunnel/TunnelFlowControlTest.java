@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * -Dtest='TunnelFlowControlTest#hundredMegabytesThroughOneStreamAtFullSpeed'} ({@code -Dexp.frame=} varies
  * SETTINGS_MAX_FRAME_SIZE).
  */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelFlowControlTest {
     private static final long SIZE = Long.getLong("exp.size", 100L << 20);
 

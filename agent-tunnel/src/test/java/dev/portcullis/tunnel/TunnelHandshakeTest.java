@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelHandshakeTest {
     private TunnelTestKit kit;
 
