@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The one-line handshake that precedes HTTP/2 on a tunnel (docs-tunnel-protocol.md):
+ * The one-line handshake that precedes HTTP/2 on a tunnel (docs/TUNNEL-PROTOCOL.md):
  * <pre>
  * agent -> proxy:  PORTCULLIS/1 SP token LF
  * proxy -> agent:  OK SP tunnel-id LF
