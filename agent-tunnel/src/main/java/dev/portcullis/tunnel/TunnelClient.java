@@ -77,7 +77,10 @@ public final class TunnelClient implements AutoCloseable {
         return config.apps().refusedTargets();
     }
 
-    /** Graceful: GOAWAY on every tunnel, in-flight streams finish within the shutdown grace; no reconnect. */
+    /**
+     * Graceful: GOAWAY on every tunnel, in-flight streams finish within the shutdown grace; no reconnect. Blocks up
+     * to the grace period: never call it on an event loop.
+     */
     @Override
     public void close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -91,7 +94,7 @@ public final class TunnelClient implements AutoCloseable {
         shutdown();
     }
 
-    /** Drops every connection at once: no GOAWAY, no reconnect, as if the agent process died. */
+    /** Drops every connection at once: no GOAWAY, no reconnect, as if the agent process died. Blocks briefly. */
     public void terminate() {
         connectors.forEach(TunnelConnector::terminate);
         shutdown();

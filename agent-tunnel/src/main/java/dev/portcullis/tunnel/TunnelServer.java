@@ -7,9 +7,11 @@ import dev.portcullis.tunnel.server.TunnelLifecycle;
 import dev.portcullis.tunnel.server.TunnelServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
@@ -63,22 +65,22 @@ public final class TunnelServer implements AutoCloseable {
         requireNonNull(authenticator, "authenticator");
         requireNonNull(listener, "listener");
         TunnelServer server = new TunnelServer(config, listener);
-        try {
-            server.serverChannel = new ServerBootstrap()
-                    .group(server.group)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20))
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childHandler(new TunnelServerInitializer(config, authenticator, server.new Lifecycle()))
-                    .bind(config.host(), config.port())
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(server.group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new TunnelServerInitializer(config, authenticator, server.new Lifecycle()))
+                .bind(config.host(), config.port())
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("tunnel listener: cannot bind " + config.host() + ":" + config.port(), e);
+            throw new IllegalStateException(
+                    "tunnel listener: cannot bind " + config.host() + ":" + config.port(), bound.cause());
         }
+        server.serverChannel = bound.channel();
         logger.info("tunnel listener on {}", server.serverChannel.localAddress());
         return server;
     }
@@ -132,7 +134,10 @@ public final class TunnelServer implements AutoCloseable {
         return all;
     }
 
-    /** GOAWAY to every tunnel, waits up to the settings' shutdown grace for them to close, then stops. */
+    /**
+     * Stops accepting, sends GOAWAY to every tunnel, waits up to the settings' shutdown grace for them to close, then
+     * stops the event loops. Blocks: never call it on an event loop.
+     */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelFaultTest {
     private TunnelTestKit kit;
     private RawApp app;
@@ -231,14 +232,46 @@ class TunnelFaultTest {
         RecordingStreamListener b = RecordingStreamListener.open(t, get("lab", app.port()), true);
         assertThat(t.openStreams()).isEqualTo(2);
 
-        assertThat(t.openStream(get("lab", app.port()), true, new RecordingStreamListener()))
-                .failsWithin(5, TimeUnit.SECONDS)
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause()
-                .isInstanceOfSatisfying(TunnelException.class,
-                        e -> assertThat(e.code()).isEqualTo(TunnelErrorCode.REFUSED_STREAM));
+        // Refused either locally (the proxy already knows the agent's SETTINGS) or by the agent with
+        // RST_STREAM(REFUSED_STREAM) (the SETTINGS were still in flight): both say "safe to retry elsewhere".
+        RecordingStreamListener third = new RecordingStreamListener();
+        TunnelErrorCode code;
+        try {
+            third.attach(t.openStream(get("lab", app.port()), true, third).get(5, TimeUnit.SECONDS));
+            code = third.reset().get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            code = ((TunnelException) e.getCause()).code();
+        }
+        assertThat(code).isEqualTo(TunnelErrorCode.REFUSED_STREAM);
         a.stream().reset(TunnelErrorCode.CANCEL);
         b.stream().reset(TunnelErrorCode.CANCEL);
         release.countDown();
+    }
+
+    @Test
+    void gracefulAgentCloseLetsTheInFlightResponseFinish() throws Exception {
+        kit = TunnelTestKit.start(TunnelTestKit.testSettings().shutdownGrace(Duration.ofSeconds(5)).build(), 1);
+        CountDownLatch respond = new CountDownLatch(1);
+        app = new RawApp((s, head) -> {
+            respond.await(20, TimeUnit.SECONDS);
+            s.getOutputStream().write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone"));
+            s.getOutputStream().flush();
+            s.getInputStream().read();
+        });
+        kit.apps().put("s1", "lab", app.port());
+        Tunnel t = kit.tunnel();
+        RecordingStreamListener l = RecordingStreamListener.open(t, get("lab", app.port()), true);
+        app.requestHead().get(10, TimeUnit.SECONDS); // the request is at the app
+
+        java.util.concurrent.CompletableFuture<Void> closing =
+                java.util.concurrent.CompletableFuture.runAsync(() -> kit.client().close());
+        respond.countDown();
+
+        l.ended().get(10, TimeUnit.SECONDS);
+        assertThat(l.bodyText()).isEqualTo("done");
+        assertThat(l.resetCount()).isZero();
+        closing.get(10, TimeUnit.SECONDS);
+        t.closeFuture().get(10, TimeUnit.SECONDS);
+        assertThat(kit.server().tunnel(TunnelTestKit.AGENT_ID)).isEmpty();
     }
 }

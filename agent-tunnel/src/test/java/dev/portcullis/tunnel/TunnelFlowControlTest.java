@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * -Dtest='TunnelFlowControlTest#hundredMegabytesThroughOneStreamAtFullSpeed'} ({@code -Dexp.frame=} varies
  * SETTINGS_MAX_FRAME_SIZE).
  */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelFlowControlTest {
     private static final long SIZE = Long.getLong("exp.size", 100L << 20);
 
@@ -219,6 +220,101 @@ class TunnelFlowControlTest {
                 assertThat(l.bodyText()).isEqualTo("body of /item/" + i);
             }
             assertThat(web.getRequestCount()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void largeUploadHonoursWritabilityAndReachesTheAppIntact() throws Exception {
+        kit = TunnelTestKit.start();
+        long size = 32L << 20;
+        CompletableFuture<long[]> appGot = new CompletableFuture<>();
+        app = new RawApp((s, head) -> {
+            java.io.InputStream in = s.getInputStream();
+            byte[] buf = new byte[16 << 10];
+            long total = 0;
+            long errors = 0;
+            int n;
+            while (total < size && (n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != (byte) ((total + i) % 251)) {
+                        errors++;
+                    }
+                }
+                total += n;
+            }
+            appGot.complete(new long[] {total, errors});
+            s.getOutputStream().write(ascii("HTTP/1.1 204 No Content\r\n\r\n"));
+            s.getOutputStream().flush();
+            in.read();
+        });
+        kit.apps().put("s1", "up", app.port());
+        Http2Headers h = TunnelHeaders.request("PUT", "/upload", "https", "s1-up", "s1", "up", app.port(), null);
+        h.set("content-length", Long.toString(size));
+        AtomicLong resumes = new AtomicLong();
+        long[] sent = new long[1];
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        TunnelStream[] ref = new TunnelStream[1];
+        Runnable pump = () -> {
+            synchronized (sent) { // the first round runs on the test thread, the rest on the event loop
+                pumpWhileWritable(ref[0], sent, size);
+            }
+        };
+        TunnelStreamListener listener = new TunnelStreamListener() {
+            @Override
+            public void onHeaders(Http2Headers headers, boolean endOfStream) {
+                if (endOfStream) {
+                    ended.complete(null);
+                } else {
+                    ref[0].request();
+                }
+            }
+
+            @Override
+            public void onData(ByteBuf data, boolean endOfStream) {
+                data.release();
+                if (endOfStream) {
+                    ended.complete(null);
+                } else {
+                    ref[0].request();
+                }
+            }
+
+            @Override
+            public void onWritabilityChanged(boolean writable) {
+                if (writable) {
+                    resumes.incrementAndGet();
+                    pump.run(); // on the event loop, like proxy-core would
+                }
+            }
+
+            @Override
+            public void onReset(TunnelErrorCode code) {
+                ended.completeExceptionally(new TunnelException(code, "reset"));
+            }
+        };
+        TunnelStream st = kit.tunnel().openStream(h, false, listener).get(10, TimeUnit.SECONDS);
+        ref[0] = st;
+        st.request();
+        pump.run(); // later rounds run from onWritabilityChanged(true) on the event loop
+
+        long[] got = appGot.get(50, TimeUnit.SECONDS);
+        assertThat(got[0]).isEqualTo(size);
+        assertThat(got[1]).isZero();
+        ended.get(10, TimeUnit.SECONDS);
+        assertThat(resumes.get()).as("the writer was paused and resumed").isPositive();
+    }
+
+    private static void pumpWhileWritable(TunnelStream st, long[] sent, long size) {
+        while (sent[0] < size && st.isWritable()) {
+            int len = (int) Math.min(64 << 10, size - sent[0]);
+            byte[] bytes = new byte[len];
+            for (int i = 0; i < len; i++) {
+                bytes[i] = (byte) ((sent[0] + i) % 251);
+            }
+            ByteBuf chunk = st.alloc().buffer(len).writeBytes(bytes);
+            sent[0] += len;
+            st.write(chunk, sent[0] == size);
         }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelHandshakeTest {
     private TunnelTestKit kit;
 
@@ -40,6 +41,12 @@ class TunnelHandshakeTest {
         assertThat(kit.server().tunnels()).hasSize(2);
         assertThat(kit.server().tunnel(TunnelTestKit.AGENT_ID)).isPresent();
         assertThat(kit.server().tunnel("someone-else")).isEmpty();
+        // A round trip on each tunnel proves the agent has processed its OK line too.
+        for (Tunnel t : new Tunnel[] {first, second}) {
+            RecordingStreamListener l = RecordingStreamListener.open(t,
+                    TunnelHeaders.request("GET", "/", "https", "x", "nobody", "none", 1, null), true);
+            l.ended().get(10, TimeUnit.SECONDS);
+        }
         assertThat(client.connectedTunnels()).isEqualTo(2);
     }
 
@@ -138,5 +145,21 @@ class TunnelHandshakeTest {
             assertThat(client.firstConnected()).failsWithin(Duration.ofMillis(1500));
             assertThat(kit.server().tunnels()).isEmpty();
         }
+    }
+
+    @Test
+    void startFailsWhenThePortIsTaken() throws Exception {
+        kit = TunnelTestKit.serverOnly(TunnelTestKit.testSettings().build());
+        int taken = kit.server().localAddress().getPort();
+        TunnelServerConfig config = TunnelServerConfig.builder()
+                .bind("127.0.0.1", taken)
+                .sslContext(io.netty.handler.ssl.SslContextBuilder.forServer(
+                        kit.certificateKey(), kit.certificate()).build())
+                .blockingExecutor(Runnable::run)
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TunnelServer.start(config, token -> "x", new TunnelServer.Listener() { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot bind 127.0.0.1:" + taken);
     }
 }

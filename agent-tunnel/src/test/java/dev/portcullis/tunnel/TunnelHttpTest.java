@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheckExtension.class)
 class TunnelHttpTest {
     private TunnelTestKit kit;
     private MockWebServer app;

@@ -175,6 +175,11 @@ public final class TunnelTestKit implements AutoCloseable {
         return certificate.certificate();
     }
 
+    /** The private key of {@link #certificate()} (to build another server context in a test). */
+    public java.security.PrivateKey certificateKey() {
+        return certificate.privateKey();
+    }
+
     public SslContext clientSslContext() {
         return clientSsl;
     }

@@ -4,40 +4,29 @@ import dev.portcullis.tunnel.AppTable;
 import dev.portcullis.tunnel.TunnelClientConfig;
 import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.internal.ExpectedErrors;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.util.AsciiString;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,26 +142,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CONNECTING;
-        Bootstrap b = new Bootstrap()
-                .group(stream.channel().eventLoop())
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.settings().connectTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, config.settings().maxHeaderListSize()))
-                                .setMaxChunkSize(config.settings().maxFrameSize());
-                        ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false));
-                        ch.pipeline().addLast("app", new AppConnectionHandler(AgentStreamHandler.this));
-                    }
-                });
-        // A literal IP (checked by the config): no DNS lookup on the event loop.
-        InetSocketAddress target = new InetSocketAddress(
-                NetUtil.createInetAddressFromIpAddressString(config.appHost()), head.port());
-        b.connect(target).addListener((ChannelFuture f) -> onConnected(f));
+        AppConnections.connect(stream.channel().eventLoop(), config.settings(), config.appHost(), head.port(),
+                        new AppConnectionHandler(this))
+                .addListener((ChannelFuture f) -> onConnected(f));
     }
 
     private void onConnected(ChannelFuture f) {
@@ -197,8 +169,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             requestEnded = !upgrade;
         }
         app.flush();
-        long timeout = config.settings().responseHeadTimeout().toMillis();
-        responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
+        if (upgrade || requestEnded) {
+            startResponseTimer();
+        }
         app.read();
         drainPending();
         maybeReadStream();
@@ -230,6 +203,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             }
             if (eos) {
                 requestEnded = true;
+                startResponseTimer(); // an app may answer only after the whole body: the wait starts here
                 if (state == State.UPGRADED) {
                     app.flush();
                     ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
@@ -285,8 +259,13 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, true), false));
             ((SocketChannel) app).config().setAllowHalfClosure(true);
             // From here on the connection carries the upgraded protocol: raw bytes both ways.
-            app.pipeline().remove("http");
+            app.pipeline().remove(AppConnections.HTTP_CODEC);
             drainPending();
+            if (streamInboundEnded && !requestEnded) {
+                // The proxy ended its direction with the upgrade request itself: half-close toward the app now.
+                requestEnded = true;
+                ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
+            }
             maybeReadStream();
         } else if (code == 101) {
             logger.info("{} app switched protocols without an upgrade request", logId);
@@ -320,12 +299,8 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             if (last.trailingHeaders().isEmpty()) {
                 stream.writeAndFlush(new DefaultHttp2DataFrame(last.content(), true));
             } else {
-                Http2Headers trailers = new DefaultHttp2Headers();
-                for (Map.Entry<String, String> e : last.trailingHeaders()) {
-                    trailers.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
-                }
                 stream.write(new DefaultHttp2DataFrame(last.content(), false));
-                stream.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.trailers(last.trailingHeaders()), true));
             }
             // The response is complete: the app connection is done (one connection per stream, no reuse).
             state = State.DONE;
@@ -381,6 +356,14 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private void maybeFinishUpgraded() {
         if (state == State.UPGRADED && appInputEnded && requestEnded) {
             finish(); // both directions ended cleanly
+        }
+    }
+
+    /** Idempotent; a no-op once the response started. */
+    private void startResponseTimer() {
+        if (responseTimeout == null && !responseStarted) {
+            long timeout = config.settings().responseHeadTimeout().toMillis();
+            responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -54,4 +54,16 @@ final class ResponseHeads {
         }
         return out;
     }
+
+    /** HTTP/1.1 trailers as an HTTP/2 trailing HEADERS block (names lower-cased, {@code portcullis-*} dropped). */
+    static Http2Headers trailers(HttpHeaders in) {
+        Http2Headers out = new DefaultHttp2Headers();
+        for (Map.Entry<String, String> e : in) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!name.startsWith("portcullis-") && RequestHead.isToken(name)) {
+                out.add(AsciiString.of(name), e.getValue());
+            }
+        }
+        return out;
+    }
 }

@@ -3,8 +3,10 @@ package dev.portcullis.tunnel.agent;
 import dev.portcullis.tunnel.TunnelClientConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +103,7 @@ public final class TunnelConnector {
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(512 << 10, 1 << 20))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.settings().handshakeTimeout().toMillis())
                 .handler(new TunnelClientInitializer(logId, config, token, this));
@@ -113,7 +115,7 @@ public final class TunnelConnector {
                     attemptEnded();
                     return;
                 }
-                Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+                Channel ch = ((ChannelFuture) f).channel();
                 channel = ch;
                 if (stopped) {
                     ch.close();

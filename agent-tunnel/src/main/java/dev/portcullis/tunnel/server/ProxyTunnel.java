@@ -117,6 +117,10 @@ public final class ProxyTunnel implements Tunnel {
         return new TunnelException(code, id + ": " + what, cause);
     }
 
+    TunnelSettings settings() {
+        return settings;
+    }
+
     /** Whether the connection itself is still up (to tell a stream reset from a lost tunnel). */
     boolean connectionActive() {
         return parent.isActive();

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,12 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
     private final ProxyTunnel tunnel;
     private final TunnelStreamListener listener;
     private volatile Http2StreamChannel channel;
+    /** Bytes written from other threads whose write task has not run yet: the channel cannot see them. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** Write tasks queued from other threads (empty writes count too: they must not be overtaken). */
+    private final AtomicInteger queuedWrites = new AtomicInteger();
+    /** The caller was told (by isWritable or an event) that the stream is unwritable and waits for a true event. */
+    private volatile boolean callerWaiting;
 
     // Event loop only.
     private boolean inboundEnded;
@@ -75,10 +83,19 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
             data.release();
             return;
         }
-        if (ch.eventLoop().inEventLoop()) {
+        // Writes keep their order across threads: a write on the loop goes direct only if no task is queued.
+        if (ch.eventLoop().inEventLoop() && queuedWrites.get() == 0) {
             write0(ch, data, endOfStream);
         } else {
-            ch.eventLoop().execute(() -> write0(ch, data, endOfStream));
+            int bytes = data.readableBytes();
+            queuedBytes.addAndGet(bytes);
+            queuedWrites.incrementAndGet();
+            ch.eventLoop().execute(() -> {
+                queuedBytes.addAndGet(-bytes);
+                queuedWrites.decrementAndGet();
+                write0(ch, data, endOfStream);
+                maybeNotifyWritable();
+            });
         }
     }
 
@@ -94,7 +111,26 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
     @Override
     public boolean isWritable() {
         Http2StreamChannel ch = channel;
-        return ch != null && ch.isWritable();
+        if (ch == null) {
+            return false;
+        }
+        boolean writable = ch.isWritable() && queuedBytes.get() < tunnel.settings().streamWriteHighWaterMark();
+        if (!writable && !callerWaiting) {
+            callerWaiting = true;
+            // Re-check on the loop after the flag is visible, so a change that raced with this call is not lost.
+            ch.eventLoop().execute(this::maybeNotifyWritable);
+        }
+        return writable;
+    }
+
+    /** Event loop: tells a waiting caller that it may write again. */
+    private void maybeNotifyWritable() {
+        Http2StreamChannel ch = channel;
+        if (callerWaiting && !finished && ch != null && ch.isWritable()
+                && queuedWrites.get() == 0) {
+            callerWaiting = false;
+            safely(() -> listener.onWritabilityChanged(true));
+        }
     }
 
     @Override
@@ -166,9 +202,14 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!finished) {
-            boolean writable = ctx.channel().isWritable();
-            safely(() -> listener.onWritabilityChanged(writable));
+        if (finished) {
+            return;
+        }
+        if (ctx.channel().isWritable()) {
+            maybeNotifyWritable();
+        } else if (!callerWaiting) {
+            callerWaiting = true;
+            safely(() -> listener.onWritabilityChanged(false));
         }
     }
 
