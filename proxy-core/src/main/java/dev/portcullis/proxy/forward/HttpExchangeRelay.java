@@ -10,7 +10,6 @@ import dev.portcullis.tunnel.TunnelStreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
@@ -19,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.StreamSinkChannel;
@@ -26,15 +26,23 @@ import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The two legs of one forwarded HTTP exchange: clientToProxy/proxyToAgent (request body, read from Undertow only while
- * the stream is writable) and agentToProxy/proxyToClient (response, one batch requested from the stream only after the
- * previous one is fully written to the client).
+ * the stream is writable) and agentToProxy/proxyToClient (response: the next batch is requested from the stream while
+ * fewer than {@link #RESPONSE_BUDGET} bytes are delivered but not yet written to the client, so the tunnel keeps
+ * moving while the client write is in progress; at most one request is outstanding, so the bytes held are bounded by
+ * the budget plus one read batch).
  *
  * <p>Threading: tunnel callbacks arrive on a Netty event loop and immediately hop to the exchange's XNIO I/O thread;
- * every field is confined to that I/O thread. Ownership: ByteBufs from the stream are held in {@link #pending} until
- * written, and released there or in {@link #abort}.
+ * every field is confined to that I/O thread, except {@link #heldBytes}. Ownership: ByteBufs from the stream are held
+ * in {@link #pending} until written, and released there or in {@link #abort}.
  */
 final class HttpExchangeRelay implements TunnelStreamListener {
     private static final Logger logger = LoggerFactory.getLogger(HttpExchangeRelay.class);
+    /** Response bytes delivered by the stream but not yet written to the client, above which no batch is requested. */
+    static final int RESPONSE_BUDGET = 512 << 10;
+    /** Request-body bytes read from the client per pump before yielding the I/O thread. */
+    private static final int REQUEST_READ_BUDGET = 1 << 20;
+    /** Request-body bytes per DATA frame written to the stream. */
+    private static final int REQUEST_CHUNK = 64 << 10;
 
     private final HttpServerExchange exchange;
     private final ErrorPages errorPages;
@@ -42,6 +50,8 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private final boolean expectContinue;
     private final boolean upgrade;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** Counted up on the event loop as data is delivered (before the hop), down on the I/O thread as it is written. */
+    private final AtomicLong heldBytes = new AtomicLong();
 
     private TunnelStream stream;
     private boolean requestBodyDone;
@@ -132,11 +142,24 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         if (finished || requestBodyDone) {
             return;
         }
-        try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
-            ByteBuffer buffer = pooled.getBuffer();
+        long budget = REQUEST_READ_BUDGET;
+        try {
             while (stream.isWritable()) {
-                buffer.clear();
-                int n = requestChannel.read(buffer);
+                if (budget <= 0) {
+                    // Let the I/O thread serve others; the read listener calls back while data is waiting.
+                    requestChannel.resumeReads();
+                    return;
+                }
+                // Read straight into the outbound buffer, filling up to one chunk: fewer, larger DATA frames and
+                // event-loop hops than one per Undertow buffer.
+                ByteBuf out = stream.alloc().directBuffer(REQUEST_CHUNK);
+                int n = readChunk(out);
+                if (out.isReadable()) {
+                    budget -= out.readableBytes();
+                    stream.write(out, false);
+                } else {
+                    out.release();
+                }
                 if (n == 0) {
                     requestChannel.resumeReads();
                     return;
@@ -147,15 +170,32 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                     stream.write(Unpooled.EMPTY_BUFFER, true);
                     return;
                 }
-                buffer.flip();
-                ByteBuf out = stream.alloc().buffer(n);
-                out.writeBytes(buffer);
-                stream.write(out, false);
             }
             // Back-pressure: the stream is full; onWritabilityChanged(true) resumes.
             requestChannel.suspendReads();
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "reading the request body failed: " + e);
+        }
+    }
+
+    /**
+     * Fills {@code out} from the request channel until it is full or the channel has nothing more now; returns the last
+     * read's result (0: nothing waiting, -1: end of body, > 0: the chunk is full). Releases {@code out} on failure.
+     */
+    private int readChunk(ByteBuf out) throws IOException {
+        try {
+            ByteBuffer nio = out.nioBuffer(out.writerIndex(), out.writableBytes());
+            int n;
+            while ((n = requestChannel.read(nio)) > 0) {
+                if (!nio.hasRemaining()) {
+                    break;
+                }
+            }
+            out.writerIndex(out.writerIndex() + nio.position());
+            return n;
+        } catch (IOException | RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 
@@ -242,13 +282,17 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     @Override
     public void onData(ByteBuf data, boolean endOfStream) {
+        int size = data.readableBytes();
+        heldBytes.addAndGet(size);
         onIo(() -> {
             if (pipe != null) {
+                heldBytes.addAndGet(-size);
                 pipe.onData(data, endOfStream);
                 return;
             }
             awaitingBatch = false;
             if (finished || responseChannel == null) {
+                heldBytes.addAndGet(-size);
                 data.release();
                 return;
             }
@@ -271,8 +315,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 ByteBuf head = pending.peek();
                 int written = responseChannel.write(head.nioBuffer());
                 head.skipBytes(written);
+                heldBytes.addAndGet(-written);
                 if (head.isReadable()) {
                     responseChannel.resumeWrites();
+                    maybeRequestAhead();
                     return;
                 }
                 pending.poll().release();
@@ -287,6 +333,13 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             }
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "writing to the client failed: " + e);
+        }
+    }
+
+    /** While the client write is in progress, keep one batch coming unless the budget is spent. */
+    private void maybeRequestAhead() {
+        if (!awaitingBatch && !responseEnded && heldBytes.get() < RESPONSE_BUDGET) {
+            requestResponseBatch();
         }
     }
 
