@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
-# per-transfer speed + JVM CPU seconds per GB
-out=/tmp/perf/demo.out
-pid=$(cat /tmp/perf/demo.pid)
-TOKEN=$(grep -o 'export TOKEN=[^ ]*' $out | cut -d= -f2)
-PP=$(grep -o 'proxy /127.0.0.1:[0-9]*' $out | head -1 | cut -d: -f2)
-AP=$(grep -o 'sample app listening on /127.0.0.1:[0-9]*' $out | cut -d: -f2)
-[ -f /tmp/up.bin ] || head -c 100000000 /dev/zero > /tmp/up.bin
-run() { # name bytes curlargs...
-  local name=$1 bytes=$2; shift 2
-  local c0=$(/tmp/perf/cpu.sh $pid)
-  local r=$(curl -s -o /dev/null "$@")
-  local c1=$(/tmp/perf/cpu.sh $pid)
-  printf "%-11s %6.0f MB/s  cpu %5.2f s/GB  [%s]\n" $name $(echo "${r%% *}/1000000"|bc -l) $(echo "($c1-$c0)/100/($bytes/1000000000)"|bc -l) "$r"
+# Single-stream throughput, direct to the sample app and through Portcullis (proxy + TLS tunnel + agent).
+# Usage: loadtests/bench/single-stream.sh [ROUNDS]   (default 3). Loopback only; starts its own demo on a free
+# port and stops it (by PID) when done. Prints MB/s and the demo JVM's CPU seconds per GB moved.
+set -euo pipefail
+rounds=${1:-3}
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$root/portcullis" build >/dev/null 2>&1 || true
+"$root/portcullis" demo --port 0 >"$work/demo.out" 2>"$work/demo.err" &
+pid=$!
+for _ in $(seq 1 240); do grep -q "Press Ctrl-C" "$work/demo.out" && break; sleep 0.5; done
+grep -q "Press Ctrl-C" "$work/demo.out" || { echo "demo did not start; see $work/demo.err" >&2; exit 1; }
+
+token=$(grep -o 'TOKEN=[^ ]*' "$work/demo.out" | cut -d= -f2)
+proxy=$(grep -o 'proxy /127.0.0.1:[0-9]*' "$work/demo.out" | grep -o '[0-9]*$')
+# The sample app is the listener that answers /download directly (the others are the tunnel and admin ports).
+app=""
+for p in $(ss -ltnpH "( sport != :$proxy )" 2>/dev/null | grep "pid=$pid," | grep -o '127.0.0.1\]*:[0-9]*' | grep -o '[0-9]*$'); do
+  if [ "$(curl -s -m2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/download?bytes=1")" = 200 ]; then app=$p; fi
+done
+head -c 100000000 /dev/zero >"$work/up.bin"
+
+cpu() { awk '{print $14+$15}' "/proc/$pid/stat"; }   # user+sys clock ticks of the demo JVM
+tick=$(getconf CLK_TCK)
+run() { # label bytes curl-args...
+  local label=$1 bytes=$2; shift 2
+  local c0 c1 speed
+  c0=$(cpu); speed=$(curl -s -m120 -o /dev/null "$@"); c1=$(cpu)
+  awk -v l="$label" -v s="$speed" -v c=$((c1 - c0)) -v t="$tick" -v b="$bytes" \
+    'BEGIN {printf "%-28s %8.0f MB/s  %5.2f CPU s/GB\n", l, s/1e6, (c/t)/(b/1e9)}'
 }
-for i in $(seq 1 ${1:-3}); do
- run direct_down 200000000 "http://127.0.0.1:$AP/download?bytes=200000000" -w '%{speed_download} %{http_code}'
- run proxy_down 500000000 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PP/s/demo/web/download?bytes=500000000" -w '%{speed_download} %{http_code} %{size_download}'
- run direct_up 100000000 -H Expect: --data-binary @/tmp/up.bin "http://127.0.0.1:$AP/upload" -w '%{speed_upload} %{http_code}'
- run proxy_up 100000000 -H "Authorization: Bearer $TOKEN" --data-binary @/tmp/up.bin "http://127.0.0.1:$PP/s/demo/web/upload" -w '%{speed_upload} %{http_code}'
+echo "round  path                          throughput   demo JVM CPU"
+for r in $(seq 1 "$rounds"); do
+  echo "-- round $r"
+  [ -n "$app" ] && run "direct download" 500000000 -w '%{speed_download}' "http://127.0.0.1:$app/download?bytes=500000000"
+  run "portcullis download" 500000000 -w '%{speed_download}' -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$proxy/s/demo/web/download?bytes=500000000"
+  [ -n "$app" ] && run "direct upload" 100000000 -w '%{speed_upload}' -H 'Expect:' --data-binary @"$work/up.bin" "http://127.0.0.1:$app/upload"
+  run "portcullis upload" 100000000 -w '%{speed_upload}' -H "Authorization: Bearer $token" --data-binary @"$work/up.bin" \
+    "http://127.0.0.1:$proxy/s/demo/web/upload"
 done
