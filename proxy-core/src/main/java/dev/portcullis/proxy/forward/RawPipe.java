@@ -94,7 +94,9 @@ final class RawPipe {
 
     // agentToProxy -> proxyToClient
     void onData(ByteBuf data, boolean endOfStream) {
-        logger.trace("{} agent->client {} bytes{}", id, data.readableBytes(), endOfStream ? " + EOF" : "");
+        if (logger.isTraceEnabled()) { // per frame: skip the varargs array and boxing when trace is off
+            logger.trace("{} agent->client {} bytes{}", id, data.readableBytes(), endOfStream ? " + EOF" : "");
+        }
         awaitingBatch = false;
         if (closed) {
             data.release();
