@@ -19,8 +19,11 @@ import io.jsonwebtoken.RequiredTypeException;
 import io.jsonwebtoken.security.SecureDigestAlgorithm;
 import io.jsonwebtoken.security.SignatureException;
 import java.security.Key;
+import java.time.Duration;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -29,11 +32,12 @@ import java.util.stream.Collectors;
  *
  * <p>Order: length cap, then structure and header ({@link CompactJws}: unsigned, compressed, unknown or disallowed
  * {@code alg}, claim JSON types), then jjwt with a key {@link io.jsonwebtoken.Locator} that finds the {@code kid} in
- * the in-memory {@link KeySet} and refuses a key whose pinned algorithm is not the header's (before any signature is
- * computed), then signature, exp and nbf, then iss, typ, aud and the per-class claims.
+ * the class's in-memory {@link KeySet} (an unknown kid is reported to its {@link KeySource}, which may refresh) and
+ * refuses a key whose pinned algorithm is not the header's (before any signature is
+ * computed), then signature, exp and nbf, then iss, typ, aud and the per-class claims (a launch token's lifetime is capped).
  *
  * <p>Thread-safe and CPU only: the parser is built once and is immutable; the key set is read through
- * {@link TokenSettings#keySet()}, which must not block.
+ * {@link KeySource#current()}, which must not block.
  */
 public final class JjwtTokenVerifier implements TokenVerifier {
     /** Launch jtis are stored in the registry: keep them short. */
@@ -41,14 +45,23 @@ public final class JjwtTokenVerifier implements TokenVerifier {
     private static final int MAX_SUBJECT_LENGTH = 256;
 
     private final TokenSettings settings;
-    private final JwtParser parser;
+    /** One parser per class: each pins its class's algorithms and finds keys in its class's key source. */
+    private final Map<TokenClass, JwtParser> parsers;
 
     public JjwtTokenVerifier(TokenSettings settings) {
         this.settings = requireNonNull(settings, "settings");
-        List<SecureDigestAlgorithm<?, ?>> algorithms =
-                settings.allowedAlgorithms().stream().map(TokenAlgorithm::jjwt).collect(Collectors.toList());
-        this.parser = Jwts.parser()
-                .keyLocator(this::locateKey)
+        Map<TokenClass, JwtParser> p = new EnumMap<>(TokenClass.class);
+        for (TokenClass c : TokenClass.values()) {
+            p.put(c, parser(c));
+        }
+        this.parsers = Map.copyOf(p);
+    }
+
+    private JwtParser parser(TokenClass tokenClass) {
+        List<SecureDigestAlgorithm<?, ?>> algorithms = settings.allowedAlgorithms(tokenClass).stream()
+                .map(TokenAlgorithm::jjwt).collect(Collectors.toList());
+        return Jwts.parser()
+                .keyLocator(header -> locateKey(header, tokenClass))
                 .sig().clear().add(algorithms).and()
                 // An empty zip() collection disables decompression altogether (jjwt 0.12.7+).
                 .zip().clear().and()
@@ -69,16 +82,16 @@ public final class JjwtTokenVerifier implements TokenVerifier {
         }
         CompactJws jws = CompactJws.decode(token);
         TokenAlgorithm algorithm = TokenAlgorithm.fromJwaName(jws.algorithm());
-        if (algorithm == null || !settings.allowedAlgorithms().contains(algorithm)) {
+        if (algorithm == null || !settings.allowedAlgorithms(expected).contains(algorithm)) {
             throw new TokenRejectedException(Reason.BAD_ALGORITHM, "alg " + quote(jws.algorithm()) + " is not allowed");
         }
-        Claims claims = verifySignatureAndTimes(token);
+        Claims claims = verifySignatureAndTimes(token, expected);
         return checkClaims(jws, claims, expected);
     }
 
-    private Claims verifySignatureAndTimes(String token) throws TokenRejectedException {
+    private Claims verifySignatureAndTimes(String token, TokenClass expected) throws TokenRejectedException {
         try {
-            return parser.parseSignedClaims(token).getPayload();
+            return parsers.get(expected).parseSignedClaims(token).getPayload();
         } catch (LocatorRejection e) {
             throw e.rejection;
         } catch (ExpiredJwtException e) {
@@ -98,7 +111,7 @@ public final class JjwtTokenVerifier implements TokenVerifier {
     }
 
     /** Runs on jjwt's call path, before any signature is computed. */
-    private Key locateKey(Header header) {
+    private Key locateKey(Header header, TokenClass tokenClass) {
         if (!(header instanceof ProtectedHeader)) {
             throw new LocatorRejection(Reason.MALFORMED, "not a JWS header");
         }
@@ -106,12 +119,15 @@ public final class JjwtTokenVerifier implements TokenVerifier {
         if (kid == null || kid.isEmpty()) {
             throw new LocatorRejection(Reason.UNKNOWN_KEY, "no kid");
         }
-        VerificationKey key = settings.keySet().find(kid);
+        KeySource source = settings.keySource(tokenClass);
+        // Only a map lookup: a kid never names a file or URL (SECURITY.md row 16).
+        VerificationKey key = source.current().find(kid);
         if (key == null) {
+            source.unknownKid(kid);
             throw new LocatorRejection(Reason.UNKNOWN_KEY, "kid " + quote(kid) + " is not in the key set");
         }
         String alg = header.getAlgorithm();
-        if (TokenAlgorithm.fromJwaName(alg) != key.algorithm() || !settings.allowedAlgorithms().contains(key.algorithm())) {
+        if (TokenAlgorithm.fromJwaName(alg) != key.algorithm() || !settings.allowedAlgorithms(tokenClass).contains(key.algorithm())) {
             // The key decides the algorithm, never the token: no HS256 keyed with an RSA public key (row 15).
             throw new LocatorRejection(Reason.BAD_ALGORITHM,
                     "alg " + quote(alg) + " with key " + quote(kid) + " (expected: " + key.algorithm().jwaName() + ")");
@@ -181,8 +197,28 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             if (tokenId.isEmpty() || tokenId.length() > MAX_JTI_LENGTH) {
                 throw new TokenRejectedException(Reason.BAD_CLAIM_TYPE, "jti: empty or longer than " + MAX_JTI_LENGTH);
             }
+            checkLaunchLifetime(claims, exp);
         }
         return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant());
+    }
+
+    /**
+     * A launch token lives at most {@link TokenSettings#maxLaunchLifetime()} from its {@code iat}, which is required
+     * and may not lie in the future (else a far-future iat would stretch the window).
+     */
+    private void checkLaunchLifetime(Claims claims, Date exp) throws TokenRejectedException {
+        Date iat = claims.getIssuedAt();
+        if (iat == null) {
+            throw missing("iat");
+        }
+        if (iat.toInstant().isAfter(settings.clock().instant().plus(settings.clockSkew()))) {
+            throw new TokenRejectedException(Reason.NOT_YET_VALID, "iat " + iat.toInstant() + " is in the future");
+        }
+        Duration lifetime = Duration.between(iat.toInstant(), exp.toInstant());
+        if (lifetime.compareTo(settings.maxLaunchLifetime()) > 0) {
+            throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "launch token lives " + lifetime
+                    + " (expected: <= " + settings.maxLaunchLifetime() + ")");
+        }
     }
 
     private static TokenRejectedException missing(String claim) {

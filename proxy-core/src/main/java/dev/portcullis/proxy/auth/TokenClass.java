@@ -10,7 +10,12 @@ public enum TokenClass {
     /** A bearer token for one session and app (terminal clients, scripts). */
     ACCESS("access"),
     /** An agent's credential for the tunnel listener; its subject is the agent id. */
-    AGENT("agent");
+    AGENT("agent"),
+    /**
+     * The control plane's credential for the admin API (audience {@code portcullis-admin} by default, never shared
+     * with another class); its subject names the caller.
+     */
+    ADMIN("admin");
 
     private final String claimValue;
 
@@ -25,7 +30,7 @@ public enum TokenClass {
 
     /** Whether tokens of this class name a session and an app ({@code sid}, {@code app}). */
     public boolean isUserToken() {
-        return this != AGENT;
+        return this == LAUNCH || this == ACCESS;
     }
 
     /** Returns the class whose claim value is {@code value}, or {@code null} if there is none. */

@@ -25,8 +25,8 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 
 /**
- * Signs launch, access and agent tokens as {@link JjwtTokenVerifier} expects them: {@code iss}, {@code aud} (the agent
- * audience for {@link TokenClass#AGENT}), {@code sub}, {@code iat}, {@code nbf}, {@code exp}, a random {@code jti},
+ * Signs launch, access, agent and admin tokens as {@link JjwtTokenVerifier} expects them: {@code iss}, {@code aud}
+ * (the class's audience), {@code sub}, {@code iat}, {@code nbf}, {@code exp}, a random {@code jti},
  * {@code typ}, and {@code sid}/{@code app} for user tokens; header {@code kid}.
  *
  * <p>Used by the demo, tests and the {@code portcullis token} command; production tokens come from the control plane.
@@ -113,8 +113,8 @@ public final class TokenMinter {
     /**
      * Mints a token valid from now (by the settings' clock) for {@code ttl}.
      *
-     * @param sessionId required (a valid session id) for LAUNCH and ACCESS; must be null for AGENT
-     * @param app required (a valid app name) for LAUNCH and ACCESS; must be null for AGENT
+     * @param sessionId required (a valid session id) for LAUNCH and ACCESS; must be null for AGENT and ADMIN
+     * @param app required (a valid app name) for LAUNCH and ACCESS; must be null for AGENT and ADMIN
      */
     public String mint(TokenClass tokenClass, String subject, String sessionId, String app, Duration ttl) {
         requireNonNull(tokenClass, "tokenClass");
@@ -132,7 +132,7 @@ public final class TokenMinter {
                 throw new IllegalArgumentException("app: '" + app + "' (expected: 1-32 of [a-z0-9])");
             }
         } else if (sessionId != null || app != null) {
-            throw new IllegalArgumentException("sessionId/app: set for an agent token (expected: null)");
+            throw new IllegalArgumentException("sessionId/app: set for an " + tokenClass.claimValue() + " token (expected: null)");
         }
         Instant now = settings.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         JwtBuilder builder = Jwts.builder()

@@ -23,6 +23,7 @@ public final class TokenRejectedException extends Exception {
         BAD_SIGNATURE,
         EXPIRED,
         NOT_YET_VALID,
+        LIFETIME_TOO_LONG,
         WRONG_ISSUER,
         WRONG_AUDIENCE,
         WRONG_CLASS,

@@ -10,9 +10,10 @@ import java.time.Instant;
  * caller's job.
  *
  * @param tokenClass the {@code typ} claim
- * @param subject the {@code sub} claim: the user, or for {@link TokenClass#AGENT} the agent id; never empty
- * @param sessionId the {@code sid} claim; {@code null} for {@link TokenClass#AGENT}
- * @param app the {@code app} claim; {@code null} for {@link TokenClass#AGENT}
+ * @param subject the {@code sub} claim: the user, for {@link TokenClass#AGENT} the agent id, for
+ *     {@link TokenClass#ADMIN} the calling service; never empty
+ * @param sessionId the {@code sid} claim; {@code null} for AGENT and ADMIN
+ * @param app the {@code app} claim; {@code null} for AGENT and ADMIN
  * @param tokenId the {@code jti} claim; never null for {@link TokenClass#LAUNCH}, may be null otherwise
  * @param expiresAt the {@code exp} claim
  */

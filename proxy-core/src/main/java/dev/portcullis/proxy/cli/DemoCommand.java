@@ -106,14 +106,15 @@ public final class DemoCommand implements Callable<Integer> {
         agent.firstConnected().get(30, TimeUnit.SECONDS);
 
         String base = "http://" + hostForUrl(host) + ":" + proxy.publicAddress().getPort();
-        String launch = minter.mint(TokenClass.LAUNCH, USER, SESSION, APP, Duration.ofMinutes(15));
+        String launch = minter.mint(TokenClass.LAUNCH, USER, SESSION, APP, tokens.maxLaunchLifetime());
         String access = minter.mint(TokenClass.ACCESS, USER, SESSION, APP, Duration.ofHours(1));
         PrintWriter out = spec.commandLine().getOut();
         out.println();
         out.println("Portcullis demo is running: proxy " + proxy.publicAddress() + ", agent tunnel over TLS to "
                 + proxy.tunnelAddress() + ", sample app behind the agent.");
         out.println();
-        out.println("Open in a browser (single-use link, valid 15 minutes):");
+        out.println("Open in a browser (single-use link, valid " + tokens.maxLaunchLifetime().toMinutes()
+                + " minutes; mint a new one with the token command below):");
         out.println("  " + base + "/.portcullis/launch?token=" + launch);
         out.println();
         out.println("Or as a CLI client with a bearer token (valid 1 hour):");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code portcullis token}: mints a token with a private JWK, as a control plane would. For demos, tests and
  * operators bootstrapping an agent; production tokens come from the control plane.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access or agent token (prints it).")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access, agent or admin token (prints it).")
 public final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,10 +26,10 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--private-jwk", required = true, description = "Private JWK file (the demo prints its path).")
     Path privateJwk;
 
-    @Option(names = "--class", required = true, description = "launch, access or agent.")
+    @Option(names = "--class", required = true, description = "launch, access, agent or admin.")
     String tokenClass;
 
-    @Option(names = "--subject", required = true, description = "User id (launch/access) or agent id (agent).")
+    @Option(names = "--subject", required = true, description = "User id (launch/access), agent id (agent) or calling service (admin).")
     String subject;
 
     @Option(names = "--session", description = "Session id (launch/access).")
@@ -38,7 +38,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--app", description = "App name (launch/access).")
     String app;
 
-    @Option(names = "--ttl", defaultValue = "PT5M", description = "Lifetime, ISO-8601 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ttl", description = "Lifetime, ISO-8601 (default PT2M for launch tokens, else PT5M).")
     String ttl;
 
     @Option(names = "--issuer", defaultValue = "portcullis-demo")
@@ -50,25 +50,30 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--agent-audience", defaultValue = "portcullis-tunnel")
     String agentAudience;
 
+    @Option(names = "--admin-audience", defaultValue = "portcullis-admin")
+    String adminAudience;
+
     @Override
     public Integer call() throws Exception {
         TokenClass cls;
         try {
             cls = TokenClass.valueOf(tokenClass.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access or agent)", e);
+            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access, agent or admin)", e);
         }
-        if (cls != TokenClass.AGENT && (session == null || app == null)) {
+        if (cls.isUserToken() && (session == null || app == null)) {
             throw new ConfigException("--session and --app are required for a " + tokenClass + " token");
         }
         TokenSettings settings = TokenSettings.builder()
                 .issuer(issuer)
                 .audience(audience)
                 .agentAudience(agentAudience)
+                .adminAudience(adminAudience)
                 .keySet(KeySet.empty())
                 .build();
         TokenMinter minter = TokenMinter.fromPrivateJwkFile(privateJwk, settings);
-        Duration lifetime = ConfigFiles.duration("--ttl", ttl, null);
+        Duration lifetime = ConfigFiles.duration("--ttl", ttl,
+                cls == TokenClass.LAUNCH ? TokenSettings.DEFAULT_MAX_LAUNCH_LIFETIME : Duration.ofMinutes(5));
         PrintWriter out = spec.commandLine().getOut();
         out.println(minter.mint(cls, subject, session, app, lifetime));
         out.flush();
