@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
+import dev.portcullis.proxy.auth.JwksKeySource;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
+import dev.portcullis.proxy.auth.KeySource;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.forward.ForwardingHandler;
@@ -73,6 +75,7 @@ public final class ProxyServer implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
         TokenVerifier verifier = new JjwtTokenVerifier(config.tokenSettings());
+        startKeyRefresh(config);
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
@@ -107,6 +110,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             blocking.shutdownNow();
             scheduler.shutdownNow();
+            stopKeyRefresh(config);
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
         ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler);
@@ -178,6 +182,7 @@ public final class ProxyServer implements AutoCloseable {
         publicServer.stop();
         adminServer.stop();
         tunnelServer.close();
+        stopKeyRefresh(config);
         scheduler.execute(leases::close);
         scheduler.shutdown();
         blocking.shutdown();
@@ -189,6 +194,23 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blocking.shutdownNow();
+    }
+
+    /** JWKS file/URL sources refresh on their own thread from now until {@link #close()}. */
+    private static void startKeyRefresh(ProxyConfig config) {
+        for (KeySource source : config.tokenSettings().keySources()) {
+            if (source instanceof JwksKeySource jwks) {
+                jwks.start();
+            }
+        }
+    }
+
+    private static void stopKeyRefresh(ProxyConfig config) {
+        for (KeySource source : config.tokenSettings().keySources()) {
+            if (source instanceof JwksKeySource jwks) {
+                jwks.close();
+            }
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

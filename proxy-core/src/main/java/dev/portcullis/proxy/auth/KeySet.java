@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeySet {
     private static final Logger logger = LoggerFactory.getLogger(KeySet.class);
-    private static final int MAX_JWKS_BYTES = 1 << 20;
+    /** A JWKS document larger than this is refused, from a file or a URL. */
+    static final int MAX_JWKS_BYTES = 1 << 20;
     private static final KeySet EMPTY = new KeySet(Map.of());
 
     /**
@@ -111,16 +112,21 @@ public final class KeySet {
      * @throws IllegalArgumentException if it is not a JWKS, holds a private or secret key, or has no usable key
      */
     public static KeySet fromJwksFile(Path file) throws IOException {
-        requireNonNull(file, "file");
-        if (Files.size(file) > MAX_JWKS_BYTES) {
-            throw new IllegalArgumentException("JWKS " + file + ": larger than " + MAX_JWKS_BYTES + " bytes");
-        }
-        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String json = readBounded(file);
         try {
             return fromJwksJson(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("JWKS " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads a JWKS file of at most 1 MiB as UTF-8. Blocking. */
+    static String readBounded(Path file) throws IOException {
+        requireNonNull(file, "file");
+        if (Files.size(file) > MAX_JWKS_BYTES) {
+            throw new IllegalArgumentException("JWKS " + file + ": larger than " + MAX_JWKS_BYTES + " bytes");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     /** Parses a public JWKS JSON document; see {@link #fromJwksFile(Path)}. */

@@ -2,8 +2,6 @@ package dev.portcullis.proxy.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.proxy.ProxyConfig;
-import dev.portcullis.proxy.auth.KeySet;
-import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
@@ -26,7 +24,7 @@ record ProxyFile(
         Listener tunnel,
         Listener admin,
         String registry,
-        Tokens tokens,
+        TokensSection tokens,
         Cookie cookie,
         Lease lease,
         List<StaticSession> sessions) {
@@ -35,8 +33,6 @@ record ProxyFile(
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
 
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
-
-    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew) {}
 
     record Cookie(String secretFile, String maxAge) {}
 
@@ -75,23 +71,7 @@ record ProxyFile(
         if (admin != null) {
             b.adminBind(orDefault(admin.host(), "127.0.0.1"), orDefault(admin.port(), 9090));
         }
-        Tokens tk = ConfigFiles.require("tokens", tokens);
-        Path jwks = dir.resolve(ConfigFiles.require("tokens.jwks-file", tk.jwksFile()));
-        KeySet keys;
-        try {
-            keys = KeySet.fromJwksFile(jwks);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("tokens.jwks-file: " + jwks + ": " + e.getMessage(), e);
-        }
-        TokenSettings.Builder ts = TokenSettings.builder()
-                .issuer(ConfigFiles.require("tokens.issuer", tk.issuer()))
-                .audience(ConfigFiles.require("tokens.audience", tk.audience()))
-                .agentAudience(ConfigFiles.require("tokens.agent-audience", tk.agentAudience()))
-                .keySet(keys);
-        if (tk.clockSkew() != null) {
-            ts.clockSkew(ConfigFiles.duration("tokens.clock-skew", tk.clockSkew(), null));
-        }
-        b.tokenSettings(ts.build());
+        b.tokenSettings(ConfigFiles.require("tokens", tokens).toSettings(dir));
         if (cookie != null) {
             if (cookie.secretFile() != null) {
                 Path secret = dir.resolve(cookie.secretFile());

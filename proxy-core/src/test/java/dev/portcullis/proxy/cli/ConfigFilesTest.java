@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.proxy.ProxyConfig;
 import dev.portcullis.proxy.auth.DemoKeys;
+import dev.portcullis.proxy.auth.JwksKeySource;
+import dev.portcullis.proxy.auth.TokenAlgorithm;
+import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.tunnel.AppTable;
 import java.io.IOException;
@@ -12,9 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Timeout(30)
 class ConfigFilesTest {
     @TempDir
     Path dir;
@@ -40,6 +47,13 @@ class ConfigFilesTest {
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(8));
         assertThat(config.tokenSettings().issuer()).isEqualTo("https://manager.example.com");
+        assertThat(config.tokenSettings().audienceFor(TokenClass.LAUNCH)).isEqualTo("portcullis");
+        assertThat(config.tokenSettings().agentAudience()).isEqualTo("portcullis-tunnel");
+        assertThat(config.tokenSettings().adminAudience()).isEqualTo("portcullis-admin");
+        assertThat(config.tokenSettings().maxLaunchLifetime()).isEqualTo(Duration.ofMinutes(2));
+        // One file for all classes: one source, read once.
+        assertThat(config.tokenSettings().keySources()).singleElement()
+                .isInstanceOfSatisfying(JwksKeySource.class, s -> assertThat(s.refreshInterval()).isEqualTo(Duration.ofMinutes(5)));
         assertThat(f.registrySpec()).isEqualTo("redis://127.0.0.1:6379/0");
         List<SessionRecord> sessions = f.staticSessions();
         assertThat(sessions).singleElement().satisfies(s -> {
@@ -108,6 +122,62 @@ class ConfigFilesTest {
         assertThatThrownBy(() -> AgentFile.read(file).fill(new AppTable()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("apps[0]: app port: 70000 (expected: 1-65535)");
+    }
+
+    @Test
+    void perClassKeysFromAUrlAndAnHmacSecretAreKeptApart() throws Exception {
+        DemoKeys.generate(dir.resolve("jwks.json"), dir.resolve("private.json"));
+        Files.write(dir.resolve("admin.key"), new byte[32]);
+        try (MockWebServer controlPlane = new MockWebServer()) {
+            controlPlane.start();
+            controlPlane.enqueue(new MockResponse.Builder().body(Files.readString(dir.resolve("jwks.json"))).build());
+            Path file = write("proxy.yaml", "tunnel: {tls-cert: c, tls-key: k}\n"
+                    + "tokens:\n  issuer: i\n  jwks-file: jwks.json\n"
+                    + "  agent: {jwks-url: '" + controlPlane.url("/agent-jwks") + "', refresh-interval: PT1M, algorithm: ES256}\n"
+                    + "  admin: {audience: ops, hmac-secret-file: admin.key, hmac-kid: a1}\n");
+
+            TokenSettings settings = ProxyFile.read(file).toConfig(dir).tokenSettings();
+
+            assertThat(settings.keySources()).hasSize(3);
+            assertThat(settings.allowedAlgorithms(TokenClass.AGENT)).containsExactly(TokenAlgorithm.ES256);
+            assertThat(settings.allowedAlgorithms(TokenClass.ADMIN)).containsExactly(TokenAlgorithm.HS256);
+            assertThat(settings.allowedAlgorithms(TokenClass.ACCESS)).doesNotContain(TokenAlgorithm.HS256);
+            assertThat(settings.keySet(TokenClass.ADMIN).kids()).containsExactly("a1");
+            assertThat(settings.adminAudience()).isEqualTo("ops");
+            assertThat(controlPlane.takeRequest().getTarget()).isEqualTo("/agent-jwks");
+            settings.keySources().forEach(s -> {
+                if (s instanceof JwksKeySource j) {
+                    j.close();
+                }
+            });
+        }
+    }
+
+    @Test
+    void audienceSetFlatAndInTheClassBlockIsAnError() throws IOException {
+        DemoKeys.generate(dir.resolve("jwks.json"), dir.resolve("private.json"));
+        Path file = write("proxy.yaml", "tunnel: {tls-cert: c, tls-key: k}\n"
+                + "tokens: {issuer: i, jwks-file: jwks.json, agent-audience: a, agent: {audience: b}}\n");
+
+        assertThatThrownBy(() -> ProxyFile.read(file).toConfig(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tokens.agent.audience and tokens.agent-audience: both set (expected: one)");
+    }
+
+    @Test
+    void unknownKeyInAClassBlockAndHs256WithoutASecretAreErrors() throws IOException {
+        DemoKeys.generate(dir.resolve("jwks.json"), dir.resolve("private.json"));
+        Path typo = write("typo.yaml", "tokens: {issuer: i, jwks-file: jwks.json, admin: {audiance: x}}\n");
+        assertThatThrownBy(() -> ProxyFile.read(typo)).isInstanceOf(ConfigException.class).hasMessageContaining("audiance");
+        Path hs = write("hs.yaml", "tunnel: {tls-cert: c, tls-key: k}\n"
+                + "tokens: {issuer: i, jwks-file: jwks.json, access: {algorithm: HS256}}\n");
+        assertThatThrownBy(() -> ProxyFile.read(hs).toConfig(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tokens.access.algorithm: HS256 (expected: one of RS256, ES256, EdDSA");
+        Path nowhere = write("nowhere.yaml", "tunnel: {tls-cert: c, tls-key: k}\ntokens: {issuer: i}\n");
+        assertThatThrownBy(() -> ProxyFile.read(nowhere).toConfig(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tokens.jwks-file or tokens.jwks-url: missing");
     }
 
     private Path write(String name, String content) throws IOException {
