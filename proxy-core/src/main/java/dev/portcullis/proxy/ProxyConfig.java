@@ -53,7 +53,10 @@ public final class ProxyConfig {
     public TokenSettings tokenSettings() { return b.tokenSettings; }
     /** The proxy's cookie-signing secret (32+ bytes), or empty for a random one per start. Copy. */
     public Optional<byte[]> cookieSecret() { return Optional.ofNullable(b.cookieSecret).map(byte[]::clone); }
+    /** The app cookie's idle timeout: its lifetime from its last refresh (it slides with use). */
     public Duration cookieMaxAge() { return b.cookieMaxAge; }
+    /** The longest a login's cookie lasts, however active; {@code >= cookieMaxAge}. */
+    public Duration cookieAbsoluteMaxAge() { return b.cookieAbsoluteMaxAge; }
     public Duration leaseTtl() { return b.leaseTtl; }
     public Duration heartbeat() { return b.heartbeat; }
     public TunnelSettings tunnelSettings() { return b.tunnelSettings; }
@@ -86,7 +89,8 @@ public final class ProxyConfig {
         private String nodeId = "node-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         private TokenSettings tokenSettings;
         private byte[] cookieSecret;
-        private Duration cookieMaxAge = Duration.ofHours(8);
+        private Duration cookieMaxAge = Duration.ofHours(1);
+        private Duration cookieAbsoluteMaxAge = Duration.ofHours(12);
         private Duration leaseTtl = Duration.ofSeconds(30);
         private Duration heartbeat = Duration.ofSeconds(10);
         private TunnelSettings tunnelSettings = TunnelSettings.defaults();
@@ -162,6 +166,11 @@ public final class ProxyConfig {
             return this;
         }
 
+        public Builder cookieAbsoluteMaxAge(Duration maxAge) {
+            this.cookieAbsoluteMaxAge = positive(maxAge, "cookieAbsoluteMaxAge");
+            return this;
+        }
+
         public Builder lease(Duration ttl, Duration heartbeat) {
             positive(ttl, "leaseTtl");
             positive(heartbeat, "heartbeat");
@@ -202,6 +211,10 @@ public final class ProxyConfig {
             if (tunnelTlsCert == null) {
                 throw new IllegalStateException("tunnelTls: not set (expected: PEM certificate and key paths; agents only dial TLS)");
             }
+            if (cookieAbsoluteMaxAge.compareTo(cookieMaxAge) < 0) {
+                throw new IllegalStateException("cookieAbsoluteMaxAge: " + cookieAbsoluteMaxAge + " (expected: >= cookieMaxAge "
+                        + cookieMaxAge + ")");
+            }
             if (tokenSettings == null) {
                 throw new IllegalStateException("tokenSettings: not set (expected: issuer, audiences and keys)");
             }
@@ -225,6 +238,7 @@ public final class ProxyConfig {
             c.tokenSettings = tokenSettings;
             c.cookieSecret = cookieSecret == null ? null : cookieSecret.clone();
             c.cookieMaxAge = cookieMaxAge;
+            c.cookieAbsoluteMaxAge = cookieAbsoluteMaxAge;
             c.leaseTtl = leaseTtl;
             c.heartbeat = heartbeat;
             c.tunnelSettings = tunnelSettings;

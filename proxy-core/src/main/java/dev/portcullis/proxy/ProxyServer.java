@@ -123,13 +123,13 @@ public final class ProxyServer implements AutoCloseable {
             TunnelServer tunnelServer) throws IOException, GeneralSecurityException {
         ErrorPages errorPages = ErrorPages.load();
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
-        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock());
+        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock(),
+                config.cookieMaxAge(), config.cookieAbsoluteMaxAge());
         boolean secure = config.publicTls();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
         GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
-        LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure,
-                config.cookieMaxAge(), config.clock());
+        LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure, config.clock());
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(config.workerThreads())

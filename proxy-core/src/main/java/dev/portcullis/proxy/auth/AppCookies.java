@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy's own session cookie, which the launch endpoint sets after consuming a launch token: a compact HS256 JWT
  * signed with the proxy's {@code cookieSecret} (shared by all proxy nodes), {@code typ} {@code cookie}, bound to one
- * session and app. Also the cookie naming rules, so the front can scope cookies to one app and strip all of them before
+ * session and app. Its lifetime slides with use: a cookie past half of its idle timeout is re-issued
+ * ({@link #refresh}) with the same id and login time, never beyond an absolute cap from the login. Every launch issues
+ * a new id ({@link #issue}), so a login never adopts a cookie value that was there before (no fixation). Also the
+ * cookie naming rules, so the front can scope cookies to one app and strip all of them before
  * forwarding (the proxy's credentials never reach the app).
  *
  * <p>Thread-safe; CPU only.
@@ -43,24 +46,65 @@ public final class AppCookies {
     /** Cookies are minted and checked by the proxy nodes alone, whose clocks are close. */
     private static final long CLOCK_SKEW_SECONDS = 5;
 
-    /** What a valid cookie says. Whether it matches the request's session and app is the caller's check. */
-    public record CookieClaims(String subject, String sessionId, String app, Instant expiresAt) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    public static final Duration DEFAULT_ABSOLUTE_TIMEOUT = Duration.ofHours(12);
+    /** Claim: when the user logged in (launched); kept across refreshes, caps the cookie's life. */
+    private static final String LOGIN_AT = "lat";
+
+    /**
+     * What a valid cookie says. Whether it matches the request's session and app is the caller's check.
+     *
+     * @param id the login's id ({@code jti}): new at every launch, kept when the cookie slides (so revoking it
+     *     revokes every refreshed copy)
+     * @param issuedAt when this cookie value was issued ({@code iat}; a refresh moves it)
+     * @param loginAt when the launch that started this login happened; {@code <= issuedAt}
+     */
+    public record CookieClaims(String subject, String sessionId, String app, String id, Instant issuedAt,
+            Instant loginAt, Instant expiresAt) {
         public CookieClaims {
             requireNonNull(subject, "subject");
             requireNonNull(sessionId, "sessionId");
             requireNonNull(app, "app");
+            requireNonNull(id, "id");
+            requireNonNull(issuedAt, "issuedAt");
+            requireNonNull(loginAt, "loginAt");
             requireNonNull(expiresAt, "expiresAt");
+        }
+    }
+
+    /** A cookie value, when it was issued and when it expires. */
+    public record Issued(String value, Instant issuedAt, Instant expiresAt) {
+        /** The Set-Cookie Max-Age. */
+        public Duration maxAge() {
+            return Duration.between(issuedAt, expiresAt);
         }
     }
 
     private final SecretKey secret;
     private final Clock clock;
+    private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
     private final JwtParser parser;
 
-    /** @param cookieSecret from {@link #secret(byte[])}; the same on every proxy node */
+    /** With the default idle (1 h) and absolute (12 h) timeouts. */
     public AppCookies(SecretKey cookieSecret, Clock clock) {
+        this(cookieSecret, clock, DEFAULT_IDLE_TIMEOUT, DEFAULT_ABSOLUTE_TIMEOUT);
+    }
+
+    /**
+     * @param cookieSecret from {@link #secret(byte[])}; the same on every proxy node
+     * @param idleTimeout a cookie's lifetime from its last refresh (it slides with use)
+     * @param absoluteTimeout the longest a login lasts however active, {@code >= idleTimeout}
+     */
+    public AppCookies(SecretKey cookieSecret, Clock clock, Duration idleTimeout, Duration absoluteTimeout) {
         this.secret = requireNonNull(cookieSecret, "cookieSecret");
         this.clock = requireNonNull(clock, "clock");
+        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
+        this.absoluteTimeout = requireNonNull(absoluteTimeout, "absoluteTimeout");
+        if (idleTimeout.compareTo(Duration.ofSeconds(2)) < 0 || absoluteTimeout.compareTo(idleTimeout) < 0) {
+            throw new IllegalArgumentException("idleTimeout " + idleTimeout + ", absoluteTimeout " + absoluteTimeout
+                    + " (expected: PT2S <= idle <= absolute)");
+        }
         if (!TokenAlgorithm.HS256.fitsKey(cookieSecret)) {
             throw new IllegalArgumentException("cookieSecret: fewer than " + MIN_SECRET_BYTES + " bytes");
         }
@@ -92,28 +136,47 @@ public final class AppCookies {
         return new SecretKeySpec(bytes, "HmacSHA256");
     }
 
-    /** Returns a cookie value valid for {@code ttl} from now. */
-    public String issue(String subject, String sessionId, String app, Duration ttl) {
+    /** A new login: a cookie with a new id, valid for the idle timeout from now. */
+    public Issued issue(String subject, String sessionId, String app) {
         requireNonNull(subject, "subject");
-        requireNonNull(ttl, "ttl");
         checkRoute(sessionId, app);
         if (subject.isEmpty()) {
             throw new IllegalArgumentException("subject: '' (expected: non-empty)");
         }
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= PT1S)");
-        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return Jwts.builder()
+        return sign(subject, sessionId, app, UUID.randomUUID().toString(), now, now);
+    }
+
+    /**
+     * Slides a valid cookie: once half of its idle timeout has passed, a new value with the same id and login time,
+     * valid for another idle timeout but never past the login's absolute cap. Empty while the cookie is fresh, or
+     * when it could not live any longer.
+     */
+    public Optional<Issued> refresh(CookieClaims claims) {
+        requireNonNull(claims, "claims");
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (Duration.between(claims.issuedAt(), now).compareTo(idleTimeout.dividedBy(2)) < 0) {
+            return Optional.empty();
+        }
+        Issued next = sign(claims.subject(), claims.sessionId(), claims.app(), claims.id(), claims.loginAt(), now);
+        return next.expiresAt().isAfter(claims.expiresAt()) ? Optional.of(next) : Optional.empty();
+    }
+
+    private Issued sign(String subject, String sessionId, String app, String id, Instant loginAt, Instant now) {
+        Instant cap = loginAt.plus(absoluteTimeout);
+        Instant expiresAt = now.plus(idleTimeout).isAfter(cap) ? cap : now.plus(idleTimeout);
+        String value = Jwts.builder()
                 .subject(subject)
                 .claim("sid", sessionId)
                 .claim("app", app)
                 .claim("typ", TYP)
+                .claim(LOGIN_AT, loginAt.getEpochSecond())
                 .issuedAt(Date.from(now))
-                .expiration(Date.from(now.plus(ttl)))
-                .id(UUID.randomUUID().toString())
+                .expiration(Date.from(expiresAt))
+                .id(id)
                 .signWith(secret, Jwts.SIG.HS256)
                 .compact();
+        return new Issued(value, now, expiresAt);
     }
 
     /** Returns the claims of a valid cookie; empty if it is malformed, too long, expired, forged or not a cookie. */
@@ -134,12 +197,20 @@ public final class AppCookies {
             String subject = jws.stringClaim("sub");
             String sessionId = jws.stringClaim("sid");
             String app = jws.stringClaim("app");
+            String id = jws.stringClaim("jti");
+            Object loginAt = claims.get(LOGIN_AT);
             if (!TYP.equals(jws.stringClaim("typ")) || subject == null || subject.isEmpty()
-                    || SessionId.parseOrNull(sessionId) == null || !AppSpec.isValidName(app)
-                    || claims.getExpiration() == null) {
+                    || SessionId.parseOrNull(sessionId) == null || !AppSpec.isValidName(app) || id == null
+                    || claims.getExpiration() == null || claims.getIssuedAt() == null || !(loginAt instanceof Number)) {
                 throw new TokenRejectedException(TokenRejectedException.Reason.MISSING_CLAIM, "not a proxy cookie");
             }
-            return Optional.of(new CookieClaims(subject, sessionId, app, claims.getExpiration().toInstant()));
+            Instant lat = Instant.ofEpochSecond(((Number) loginAt).longValue());
+            Instant iat = claims.getIssuedAt().toInstant();
+            if (lat.isAfter(iat) || claims.getExpiration().toInstant().isAfter(lat.plus(absoluteTimeout))) {
+                throw new TokenRejectedException(TokenRejectedException.Reason.BAD_CLAIM_TYPE, "cookie outlives its login");
+            }
+            return Optional.of(new CookieClaims(subject, sessionId, app, id, iat, lat,
+                    claims.getExpiration().toInstant()));
         } catch (TokenRejectedException e) {
             logger.debug("cookie rejected: {}", e.getMessage());
         } catch (JwtException | IllegalArgumentException e) {
@@ -147,6 +218,14 @@ public final class AppCookies {
             logger.debug("cookie rejected: {}", e.getClass().getSimpleName());
         }
         return Optional.empty();
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration absoluteTimeout() {
+        return absoluteTimeout;
     }
 
     /**

@@ -34,7 +34,7 @@ record ProxyFile(
 
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
-    record Cookie(String secretFile, String maxAge) {}
+    record Cookie(String secretFile, String maxAge, String absoluteMaxAge) {}
 
     record Lease(String ttl, String heartbeat) {}
 
@@ -83,6 +83,9 @@ record ProxyFile(
             }
             if (cookie.maxAge() != null) {
                 b.cookieMaxAge(ConfigFiles.duration("cookie.max-age", cookie.maxAge(), null));
+            }
+            if (cookie.absoluteMaxAge() != null) {
+                b.cookieAbsoluteMaxAge(ConfigFiles.duration("cookie.absolute-max-age", cookie.absoluteMaxAge(), null));
             }
         }
         if (lease != null) {

@@ -62,6 +62,7 @@ public final class GateHandler implements HttpHandler {
         String bearer = bearerToken(exchange);
         String subject = null;
         boolean byCookie = false;
+        AppCookies.CookieClaims cookie = null;
         String rejection = "no credentials";
         if (bearer != null) {
             try {
@@ -87,6 +88,7 @@ public final class GateHandler implements HttpHandler {
                 }
                 subject = claims.get().subject();
                 byCookie = true;
+                cookie = claims.get();
             } else if (bearer == null && CookieHeader.value(exchange.getRequestHeaders(), name).isPresent()) {
                 rejection = "cookie invalid or expired";
             }
@@ -108,6 +110,11 @@ public final class GateHandler implements HttpHandler {
             errorPages.send(exchange, ProxyError.NOT_FOUND, session == null ? "unknown session"
                     : app.isEmpty() ? "unknown app" : "subject is not the session's owner");
             return;
+        }
+        if (cookie != null) {
+            // Sliding lifetime: an active user's cookie is re-issued past half its idle timeout (same login id).
+            String name = AppCookies.cookieName(sid, route.app(), route.mode() == Route.Mode.SUBDOMAIN && subdomainMode, secure);
+            cookies.refresh(cookie).ifPresent(c -> SetCookieHeader.add(exchange, name, route.prefix(), c, secure));
         }
         CookieHeader.stripProxyCookies(exchange.getRequestHeaders());
         new Admission(route, session, app.get(), byCookie).attachTo(exchange);

@@ -49,18 +49,17 @@ public final class LaunchHandler implements HttpHandler {
     private final SessionRouter router;
     private final ErrorPages errorPages;
     private final boolean secure;
-    private final Duration cookieMaxAge;
     private final Clock clock;
 
+    /** The cookie's lifetime comes from {@code cookies} (its idle and absolute timeouts). */
     public LaunchHandler(TokenVerifier verifier, AppCookies cookies, SessionRegistry registry, SessionRouter router,
-            ErrorPages errorPages, boolean secure, Duration cookieMaxAge, Clock clock) {
+            ErrorPages errorPages, boolean secure, Clock clock) {
         this.verifier = requireNonNull(verifier, "verifier");
         this.cookies = requireNonNull(cookies, "cookies");
         this.registry = requireNonNull(registry, "registry");
         this.router = requireNonNull(router, "router");
         this.errorPages = requireNonNull(errorPages, "errorPages");
         this.secure = secure;
-        this.cookieMaxAge = requireNonNull(cookieMaxAge, "cookieMaxAge");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -115,15 +114,9 @@ public final class LaunchHandler implements HttpHandler {
         boolean subdomain = router.subdomainMode();
         String name = AppCookies.cookieName(sid.value(), token.app(), subdomain, secure);
         String path = subdomain ? "/" : Route.pathPrefix(sid, token.app());
-        String value = cookies.issue(token.subject(), sid.value(), token.app(), cookieMaxAge);
-        StringBuilder cookie = new StringBuilder(name).append('=').append(value)
-                .append("; Path=").append(path)
-                .append("; Max-Age=").append(cookieMaxAge.toSeconds())
-                .append("; HttpOnly; SameSite=Lax");
-        if (secure) {
-            cookie.append("; Secure");
-        }
-        exchange.getResponseHeaders().add(Headers.SET_COOKIE, cookie.toString());
+        // Always a new login id: a cookie the browser already holds (perhaps planted) is replaced, never adopted.
+        AppCookies.Issued cookie = cookies.issue(token.subject(), sid.value(), token.app());
+        SetCookieHeader.add(exchange, name, path, cookie, secure);
         logger.info("{} launch: session {} app {} cookie issued", id, sid, token.app());
         redirect(exchange, path);
     }

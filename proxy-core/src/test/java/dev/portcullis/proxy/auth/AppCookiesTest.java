@@ -20,20 +20,72 @@ class AppCookiesTest {
 
     @Test
     void issuedCookieVerifiesToItsClaims() {
-        String value = cookies.issue("alice", "s1", "lab", Duration.ofHours(8));
-        assertThat(cookies.verify(value))
-                .contains(new CookieClaims("alice", "s1", "lab", NOW.plus(Duration.ofHours(8))));
+        AppCookies.Issued issued = cookies.issue("alice", "s1", "lab");
+        assertThat(issued.maxAge()).isEqualTo(Duration.ofHours(1));
+        CookieClaims claims = cookies.verify(issued.value()).orElseThrow();
+        assertThat(claims).isEqualTo(new CookieClaims("alice", "s1", "lab", claims.id(), NOW, NOW, NOW.plus(Duration.ofHours(1))));
+        assertThat(claims.id()).isNotBlank();
+    }
+
+    @Test
+    void everyLoginGetsANewIdSoAPlantedCookieIsNeverAdopted() {
+        String first = cookies.issue("alice", "s1", "lab").value();
+        String second = cookies.issue("alice", "s1", "lab").value();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(cookies.verify(second).orElseThrow().id()).isNotEqualTo(cookies.verify(first).orElseThrow().id());
+    }
+
+    @Test
+    void cookieSlidesPastHalfItsIdleTimeoutKeepingItsIdAndLoginTime() {
+        CookieClaims login = cookies.verify(cookies.issue("alice", "s1", "lab").value()).orElseThrow();
+        assertThat(at(Duration.ofMinutes(29)).refresh(login)).isEmpty();
+        AppCookies later = at(Duration.ofMinutes(31));
+        AppCookies.Issued slid = later.refresh(login).orElseThrow();
+        CookieClaims next = later.verify(slid.value()).orElseThrow();
+        assertThat(next.id()).isEqualTo(login.id());
+        assertThat(next.loginAt()).isEqualTo(NOW);
+        assertThat(next.issuedAt()).isEqualTo(NOW.plus(Duration.ofMinutes(31)));
+        assertThat(next.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(91)));
+        // The old value stays valid until its own expiry; unused for 61 minutes it is dead.
+        assertThat(at(Duration.ofMinutes(61)).verify(cookies.issue("alice", "s1", "lab").value())).isEmpty();
+    }
+
+    @Test
+    void slidingStopsAtTheAbsoluteCapFromLogin() {
+        CookieClaims claims = cookies.verify(cookies.issue("alice", "s1", "lab").value()).orElseThrow();
+        for (int minutes = 40; minutes <= 12 * 60 + 40; minutes += 40) {
+            AppCookies now = at(Duration.ofMinutes(minutes));
+            var next = now.refresh(claims);
+            if (next.isEmpty()) {
+                break;
+            }
+            claims = now.verify(next.get().value()).orElseThrow();
+        }
+        assertThat(claims.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(12)));
+        assertThat(at(Duration.ofHours(11).plusMinutes(59)).refresh(claims)).isEmpty();
+    }
+
+    @Test
+    void cookieClaimingToOutliveItsLoginIsRefused() {
+        AppCookies generous = new AppCookies(secret, CLOCK, Duration.ofHours(20), Duration.ofHours(20));
+        String value = generous.issue("alice", "s1", "lab").value();
+        assertThat(generous.verify(value)).isPresent();
+        assertThat(cookies.verify(value)).isEmpty();
+    }
+
+    private AppCookies at(Duration later) {
+        return new AppCookies(secret, Clock.fixed(NOW.plus(later), ZoneOffset.UTC));
     }
 
     @Test
     void cookieIsValidOnAnotherNodeWithTheSameSecret() {
-        String value = cookies.issue("alice", "s1", "lab", Duration.ofHours(1));
+        String value = cookies.issue("alice", "s1", "lab").value();
         assertThat(new AppCookies(secret, CLOCK).verify(value)).isPresent();
     }
 
     @Test
     void tamperedCookieIsRefused() {
-        String value = cookies.issue("alice", "s1", "lab", Duration.ofHours(1));
+        String value = cookies.issue("alice", "s1", "lab").value();
         String[] parts = value.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"s1\"", "\"s2\"");
@@ -44,14 +96,14 @@ class AppCookiesTest {
 
     @Test
     void expiredCookieIsRefused() {
-        String value = cookies.issue("alice", "s1", "lab", Duration.ofMinutes(10));
-        AppCookies later = new AppCookies(secret, Clock.fixed(NOW.plus(Duration.ofMinutes(11)), ZoneOffset.UTC));
-        assertThat(later.verify(value)).isEmpty();
+        String value = cookies.issue("alice", "s1", "lab").value();
+        assertThat(at(Duration.ofMinutes(60)).verify(value)).isPresent();
+        assertThat(at(Duration.ofMinutes(61)).verify(value)).isEmpty();
     }
 
     @Test
     void cookieSignedWithAnotherSecretIsRefused() {
-        String value = new AppCookies(AppCookies.secret(null), CLOCK).issue("alice", "s1", "lab", Duration.ofHours(1));
+        String value = new AppCookies(AppCookies.secret(null), CLOCK).issue("alice", "s1", "lab").value();
         assertThat(cookies.verify(value)).isEmpty();
     }
 

@@ -45,7 +45,8 @@ class ConfigFilesTest {
         assertThat(config.tunnelTlsCert()).isEqualTo(dir.resolve("tunnel.crt"));
         assertThat(config.adminHost()).isEqualTo("127.0.0.1");
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(8));
+        assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.cookieAbsoluteMaxAge()).isEqualTo(Duration.ofHours(12));
         assertThat(config.tokenSettings().issuer()).isEqualTo("https://manager.example.com");
         assertThat(config.tokenSettings().audienceFor(TokenClass.LAUNCH)).isEqualTo("portcullis");
         assertThat(config.tokenSettings().agentAudience()).isEqualTo("portcullis-tunnel");
