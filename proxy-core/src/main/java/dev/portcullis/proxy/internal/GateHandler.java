@@ -10,6 +10,7 @@ import dev.portcullis.proxy.auth.VerifiedToken;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.route.Route;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.RegistryException;
@@ -22,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The gate for session requests: BEFORE any tunnel stream opens, on a worker thread (the registry may block), checks
- * the credential (a bearer ACCESS token, else the proxy's cookie for this session and app), that its session and app
+ * the credential (a bearer ACCESS token in Authorization or, for a WebSocket upgrade, in Sec-WebSocket-Protocol
+ * ({@link SubprotocolToken}); else the proxy's cookie for this session and app; never a query parameter), that its session and app
  * are the route's, and that the registry's owner of the session is its subject. Every mismatch, unknown session or
  * unknown app is the same 404 (no oracle); a missing or invalid credential is 401. Then removes the proxy's own
  * credentials from the request and hands it to {@code next} on the I/O thread with an {@link Admission}.
@@ -60,6 +62,12 @@ public final class GateHandler implements HttpHandler {
         Route route = requireNonNull(exchange.getAttachment(Exchanges.ROUTE), "route");
         String sid = route.session().value();
         String bearer = bearerToken(exchange);
+        // Taken (and stripped) on every request, so the app never sees it whatever credential admits the request.
+        String subprotocolBearer = SubprotocolToken.take(exchange.getRequestHeaders());
+        boolean bearerInAuthorization = bearer != null;
+        if (bearer == null && WebSocketForwarder.isUpgradeRequest(exchange)) {
+            bearer = subprotocolBearer;
+        }
         String subject = null;
         boolean byCookie = false;
         AppCookies.CookieClaims cookie = null;
@@ -72,8 +80,10 @@ public final class GateHandler implements HttpHandler {
                     return;
                 }
                 subject = token.subject();
-                // Ours: it never reaches the app.
-                exchange.getRequestHeaders().remove(Headers.AUTHORIZATION);
+                if (bearerInAuthorization) {
+                    // Ours: it never reaches the app.
+                    exchange.getRequestHeaders().remove(Headers.AUTHORIZATION);
+                }
             } catch (TokenRejectedException e) {
                 rejection = "bearer token rejected: " + e.getMessage();
             }
