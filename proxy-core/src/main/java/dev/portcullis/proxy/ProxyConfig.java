@@ -57,6 +57,11 @@ public final class ProxyConfig {
     public Duration cookieMaxAge() { return b.cookieMaxAge; }
     /** The longest a login's cookie lasts, however active; {@code >= cookieMaxAge}. */
     public Duration cookieAbsoluteMaxAge() { return b.cookieAbsoluteMaxAge; }
+    /** PEM (PKCS#8 or SEC1) EC P-256 key signing the identity header; empty: a key generated at each start. */
+    public Optional<Path> identityKeyFile() { return Optional.ofNullable(b.identityKeyFile); }
+    /** The {@code iss} of identity assertions. */
+    public String identityIssuer() { return b.identityIssuer; }
+    public Duration identityTtl() { return b.identityTtl; }
     public Duration leaseTtl() { return b.leaseTtl; }
     public Duration heartbeat() { return b.heartbeat; }
     public TunnelSettings tunnelSettings() { return b.tunnelSettings; }
@@ -91,6 +96,9 @@ public final class ProxyConfig {
         private byte[] cookieSecret;
         private Duration cookieMaxAge = Duration.ofHours(1);
         private Duration cookieAbsoluteMaxAge = Duration.ofHours(12);
+        private Path identityKeyFile;
+        private String identityIssuer = "portcullis";
+        private Duration identityTtl = Duration.ofSeconds(60);
         private Duration leaseTtl = Duration.ofSeconds(30);
         private Duration heartbeat = Duration.ofSeconds(10);
         private TunnelSettings tunnelSettings = TunnelSettings.defaults();
@@ -171,6 +179,29 @@ public final class ProxyConfig {
             return this;
         }
 
+        /** The identity header's signing key (PEM EC P-256); null: generated at each start (single node only). */
+        public Builder identityKey(Path pem) {
+            this.identityKeyFile = pem;
+            return this;
+        }
+
+        public Builder identityIssuer(String issuer) {
+            if (issuer == null || issuer.isBlank()) {
+                throw new IllegalArgumentException("identityIssuer: \"" + issuer + "\" (expected: non-blank)");
+            }
+            this.identityIssuer = issuer;
+            return this;
+        }
+
+        public Builder identityTtl(Duration ttl) {
+            positive(ttl, "identityTtl");
+            if (ttl.compareTo(Duration.ofSeconds(10)) < 0 || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("identityTtl: " + ttl + " (expected: PT10S to PT10M)");
+            }
+            this.identityTtl = ttl;
+            return this;
+        }
+
         public Builder lease(Duration ttl, Duration heartbeat) {
             positive(ttl, "leaseTtl");
             positive(heartbeat, "heartbeat");
@@ -239,6 +270,9 @@ public final class ProxyConfig {
             c.cookieSecret = cookieSecret == null ? null : cookieSecret.clone();
             c.cookieMaxAge = cookieMaxAge;
             c.cookieAbsoluteMaxAge = cookieAbsoluteMaxAge;
+            c.identityKeyFile = identityKeyFile;
+            c.identityIssuer = identityIssuer;
+            c.identityTtl = identityTtl;
             c.leaseTtl = leaseTtl;
             c.heartbeat = heartbeat;
             c.tunnelSettings = tunnelSettings;

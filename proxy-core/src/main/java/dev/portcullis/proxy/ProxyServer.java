@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.AppCookies;
+import dev.portcullis.proxy.auth.IdentityAssertions;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwksKeySource;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
@@ -15,6 +16,8 @@ import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
+import dev.portcullis.proxy.internal.IdentityHandler;
+import dev.portcullis.proxy.internal.JwksHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
 import dev.portcullis.proxy.internal.PemSsl;
@@ -27,7 +30,10 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,13 +98,14 @@ public final class ProxyServer implements AutoCloseable {
                             .build(),
                     new JwtAgentAuthenticator(verifier),
                     leases);
-            publicServer = publicServer(config, registry, verifier, tunnelServer);
+            IdentityAssertions identity = identityAssertions(config);
+            publicServer = publicServer(config, registry, verifier, tunnelServer, identity);
             publicServer.start();
             adminServer = Undertow.builder()
                     .addHttpListener(config.adminPort(), config.adminHost())
                     .setIoThreads(1)
                     .setWorkerThreads(2)
-                    .setHandler(new AdminHandler())
+                    .setHandler(new JwksHandler(identity.jwksJson(), new AdminHandler()))
                     .build();
             adminServer.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -120,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
-            TunnelServer tunnelServer) throws IOException, GeneralSecurityException {
+            TunnelServer tunnelServer, IdentityAssertions identity) throws IOException, GeneralSecurityException {
         ErrorPages errorPages = ErrorPages.load();
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
         AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock(),
@@ -128,7 +135,8 @@ public final class ProxyServer implements AutoCloseable {
         boolean secure = config.publicTls();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
-        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
+        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure,
+                new IdentityHandler(identity, forwarding));
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure, config.clock());
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(config.ioThreads())
@@ -145,7 +153,7 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new FrontHandler(router, errorPages, launch, gate));
+                .setHandler(new JwksHandler(identity.jwksJson(), new FrontHandler(router, errorPages, launch, gate)));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);
@@ -194,6 +202,21 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blocking.shutdownNow();
+    }
+
+    /** The identity header's signer: the configured PEM key, or one generated now (single node only). */
+    private static IdentityAssertions identityAssertions(ProxyConfig config) throws IOException, GeneralSecurityException {
+        if (config.identityKeyFile().isEmpty()) {
+            logger.info("{} identity header signed with a key generated at start: configure identity.key-file when"
+                    + " several nodes serve the same apps", config.nodeId());
+            return IdentityAssertions.generated(config.identityIssuer(), config.identityTtl(), config.clock());
+        }
+        Path file = config.identityKeyFile().get();
+        PrivateKey key = PemSsl.privateKey(file);
+        if (!(key instanceof ECPrivateKey ec)) {
+            throw new GeneralSecurityException(file + ": a " + key.getAlgorithm() + " key (expected: EC P-256, for ES256)");
+        }
+        return new IdentityAssertions(ec, config.identityIssuer(), config.identityTtl(), config.clock());
     }
 
     /** JWKS file/URL sources refresh on their own thread from now until {@link #close()}. */

@@ -30,6 +30,9 @@ import java.util.function.UnaryOperator;
 import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
 
 /**
  * Starts a real proxy (all listeners on port 0), a real agent ({@link TunnelClient} over TLS) whose app table points
@@ -175,6 +178,27 @@ final class ProxyTestKit implements AutoCloseable {
 
     Request.Builder authorized(String path) {
         return get(path).header("Authorization", "Bearer " + accessToken());
+    }
+
+    /** Opens a WebSocket, returns the handshake response (101) and drops the socket; fails if it does not open. */
+    Response openWebSocket(Request request) throws Exception {
+        java.util.concurrent.CompletableFuture<Response> opened = new java.util.concurrent.CompletableFuture<>();
+        WebSocket ws = http.newWebSocket(request, new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket webSocket, Response response) {
+                opened.complete(response);
+            }
+
+            @Override
+            public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+                opened.completeExceptionally(t);
+            }
+        });
+        try {
+            return opened.get(10, TimeUnit.SECONDS);
+        } finally {
+            ws.cancel();
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.portcullis.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -10,7 +9,6 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,22 +120,6 @@ class ProxyWebSocketCredentialsTest {
     }
 
     private Response open(Request.Builder request) throws Exception {
-        CompletableFuture<Response> opened = new CompletableFuture<>();
-        WebSocket ws = kit.http.newWebSocket(request.build(), new WebSocketListener() {
-            @Override
-            public void onOpen(WebSocket webSocket, Response response) {
-                opened.complete(response);
-            }
-
-            @Override
-            public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-                opened.completeExceptionally(t);
-            }
-        });
-        try {
-            return opened.get(10, TimeUnit.SECONDS);
-        } finally {
-            ws.cancel();
-        }
+        return kit.openWebSocket(request.build());
     }
 }

@@ -26,6 +26,7 @@ record ProxyFile(
         String registry,
         TokensSection tokens,
         Cookie cookie,
+        Identity identity,
         Lease lease,
         List<StaticSession> sessions) {
 
@@ -35,6 +36,8 @@ record ProxyFile(
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
     record Cookie(String secretFile, String maxAge, String absoluteMaxAge) {}
+
+    record Identity(String keyFile, String issuer, String ttl) {}
 
     record Lease(String ttl, String heartbeat) {}
 
@@ -86,6 +89,17 @@ record ProxyFile(
             }
             if (cookie.absoluteMaxAge() != null) {
                 b.cookieAbsoluteMaxAge(ConfigFiles.duration("cookie.absolute-max-age", cookie.absoluteMaxAge(), null));
+            }
+        }
+        if (identity != null) {
+            if (identity.keyFile() != null) {
+                b.identityKey(dir.resolve(identity.keyFile()));
+            }
+            if (identity.issuer() != null) {
+                b.identityIssuer(identity.issuer());
+            }
+            if (identity.ttl() != null) {
+                b.identityTtl(ConfigFiles.duration("identity.ttl", identity.ttl(), null));
             }
         }
         if (lease != null) {

@@ -47,6 +47,8 @@ class ConfigFilesTest {
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(1));
         assertThat(config.cookieAbsoluteMaxAge()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.identityKeyFile()).contains(dir.resolve("identity.key"));
+        assertThat(config.identityTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.tokenSettings().issuer()).isEqualTo("https://manager.example.com");
         assertThat(config.tokenSettings().audienceFor(TokenClass.LAUNCH)).isEqualTo("portcullis");
         assertThat(config.tokenSettings().agentAudience()).isEqualTo("portcullis-tunnel");
