@@ -104,11 +104,15 @@ public final class JwksKeySource implements KeySource, AutoCloseable {
         }
     }
 
-    /** Starts the refresh thread; idempotent. Until then the set is the one loaded at construction. */
+    /**
+     * Starts the refresh thread; idempotent. Until then the set is the one loaded at construction. After
+     * {@link #close()} it starts again (a proxy restarted in-process with the same config).
+     */
     public synchronized void start() {
-        if (scheduler != null || closed) {
+        if (scheduler != null && !scheduler.isShutdown()) {
             return;
         }
+        closed = false;
         ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portcullis-jwks");
             t.setDaemon(true);
@@ -164,7 +168,7 @@ public final class JwksKeySource implements KeySource, AutoCloseable {
         return location;
     }
 
-    /** Stops the refresh thread and releases the HTTP client; the last set stays readable. Idempotent. */
+    /** Stops the refresh thread and idle HTTP connections; the last set stays readable. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;

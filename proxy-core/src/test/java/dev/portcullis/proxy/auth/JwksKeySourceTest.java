@@ -128,6 +128,21 @@ class JwksKeySourceTest {
     }
 
     @Test
+    void aClosedSourceKeepsItsKeysAndRefreshesAgainOnceRestarted() throws Exception {
+        serve(Map.of("k1", k1.getPublic()), Duration.ofHours(1));
+        source.close();
+        JjwtTokenVerifier verifier = verifier(source);
+        jwks.set(ok(json(Map.of("k2", k2.getPublic()))));
+        assertThat(accepted(verifier, token("k1", k1))).isTrue();
+        assertThat(reason(verifier, token("k2", k2))).isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(source.fetchCount()).isEqualTo(1);
+        source.start();
+        reason(verifier, token("k2", k2));
+        await(() -> accepted(verifier, token("k2", k2)));
+        assertThat(source.fetchCount()).isEqualTo(2);
+    }
+
+    @Test
     void firstFetchFailingIsAStartupErrorNamingTheUrl() {
         jwks.set(new MockResponse.Builder().code(404).build());
         controlPlane.setDispatcher(new Dispatcher() {
