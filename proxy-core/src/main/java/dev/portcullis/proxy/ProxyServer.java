@@ -7,7 +7,6 @@ import dev.portcullis.proxy.auth.IdentityAssertions;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwksKeySource;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
-import dev.portcullis.proxy.auth.KeySource;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.forward.ForwardingHandler;
@@ -81,7 +80,8 @@ public final class ProxyServer implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
         TokenVerifier verifier = new JjwtTokenVerifier(config.tokenSettings());
-        startKeyRefresh(config);
+        // JWKS file/URL sources refresh on their own threads from now until close().
+        JwksKeySource.startAll(config.tokenSettings().keySources());
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
@@ -117,7 +117,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             blocking.shutdownNow();
             scheduler.shutdownNow();
-            stopKeyRefresh(config);
+            JwksKeySource.closeAll(config.tokenSettings().keySources());
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
         ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler);
@@ -190,7 +190,7 @@ public final class ProxyServer implements AutoCloseable {
         publicServer.stop();
         adminServer.stop();
         tunnelServer.close();
-        stopKeyRefresh(config);
+        JwksKeySource.closeAll(config.tokenSettings().keySources());
         scheduler.execute(leases::close);
         scheduler.shutdown();
         blocking.shutdown();
@@ -217,23 +217,6 @@ public final class ProxyServer implements AutoCloseable {
             throw new GeneralSecurityException(file + ": a " + key.getAlgorithm() + " key (expected: EC P-256, for ES256)");
         }
         return new IdentityAssertions(ec, config.identityIssuer(), config.identityTtl(), config.clock());
-    }
-
-    /** JWKS file/URL sources refresh on their own thread from now until {@link #close()}. */
-    private static void startKeyRefresh(ProxyConfig config) {
-        for (KeySource source : config.tokenSettings().keySources()) {
-            if (source instanceof JwksKeySource jwks) {
-                jwks.start();
-            }
-        }
-    }
-
-    private static void stopKeyRefresh(ProxyConfig config) {
-        for (KeySource source : config.tokenSettings().keySources()) {
-            if (source instanceof JwksKeySource jwks) {
-                jwks.close();
-            }
-        }
     }
 
     private static ThreadFactory threads(String prefix) {

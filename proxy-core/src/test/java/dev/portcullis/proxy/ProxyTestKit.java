@@ -60,15 +60,15 @@ final class ProxyTestKit implements AutoCloseable {
     private final TunnelSettings tunnelSettings;
     private final List<TunnelClient> agents = new ArrayList<>();
 
-    private ProxyTestKit(int appPort, int otherAppPort, TunnelSettings tunnelSettings, UnaryOperator<ProxyConfig.Builder> customize)
-            throws IOException {
+    private ProxyTestKit(int appPort, int otherAppPort, TunnelSettings tunnelSettings, UnaryOperator<ProxyConfig.Builder> customize,
+            UnaryOperator<TokenSettings.Builder> tokens) throws IOException {
         dir = Files.createTempDirectory("portcullis-test");
         DemoKeys.generate(dir.resolve("jwks.json"), dir.resolve("private.jwk"));
-        tokenSettings = TokenSettings.builder()
+        tokenSettings = tokens.apply(TokenSettings.builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
                 .agentAudience(AGENT_AUDIENCE)
-                .keySet(KeySet.fromJwksFile(dir.resolve("jwks.json")))
+                .keySet(KeySet.fromJwksFile(dir.resolve("jwks.json"))))
                 .build();
         minter = TokenMinter.fromPrivateJwkFile(dir.resolve("private.jwk"), tokenSettings);
         certificate = SelfSignedCertificate.forLocalhost(dir.resolve("tls"));
@@ -101,7 +101,13 @@ final class ProxyTestKit implements AutoCloseable {
 
     static ProxyTestKit start(int appPort, TunnelSettings settings, int connections, UnaryOperator<ProxyConfig.Builder> customize)
             throws Exception {
-        ProxyTestKit kit = new ProxyTestKit(appPort, appPort, settings, customize);
+        return start(appPort, settings, connections, customize, t -> t);
+    }
+
+    /** As above, with the token settings changed by {@code tokens} (the kit's demo key stays the default key set). */
+    static ProxyTestKit start(int appPort, TunnelSettings settings, int connections, UnaryOperator<ProxyConfig.Builder> customize,
+            UnaryOperator<TokenSettings.Builder> tokens) throws Exception {
+        ProxyTestKit kit = new ProxyTestKit(appPort, appPort, settings, customize, tokens);
         try {
             kit.startAgent(connections);
         } catch (Exception | Error e) {

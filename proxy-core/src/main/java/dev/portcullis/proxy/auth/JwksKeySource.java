@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -153,6 +154,16 @@ public final class JwksKeySource implements KeySource, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("JWKS " + location + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Starts every {@code JwksKeySource} among {@code sources} (others are fixed sets). */
+    public static void startAll(Collection<KeySource> sources) {
+        sources.stream().filter(JwksKeySource.class::isInstance).map(JwksKeySource.class::cast).forEach(JwksKeySource::start);
+    }
+
+    /** Closes every {@code JwksKeySource} among {@code sources}. */
+    public static void closeAll(Collection<KeySource> sources) {
+        sources.stream().filter(JwksKeySource.class::isInstance).map(JwksKeySource.class::cast).forEach(JwksKeySource::close);
     }
 
     /** How many times the document was read (construction included). */

@@ -2,6 +2,7 @@ package dev.portcullis.proxy.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.proxy.ProxyConfig;
+import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
@@ -74,7 +75,6 @@ record ProxyFile(
         if (admin != null) {
             b.adminBind(orDefault(admin.host(), "127.0.0.1"), orDefault(admin.port(), 9090));
         }
-        b.tokenSettings(ConfigFiles.require("tokens", tokens).toSettings(dir));
         if (cookie != null) {
             if (cookie.secretFile() != null) {
                 Path secret = dir.resolve(cookie.secretFile());
@@ -107,7 +107,14 @@ record ProxyFile(
                     ConfigFiles.duration("lease.ttl", lease.ttl(), DEFAULT_LEASE_TTL),
                     ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), DEFAULT_HEARTBEAT));
         }
-        return b.build();
+        // Last: it opens key sources (a JWKS URL has an HTTP client), which a later error must not leak.
+        TokenSettings settings = ConfigFiles.require("tokens", tokens).toSettings(dir);
+        try {
+            return b.tokenSettings(settings).build();
+        } catch (RuntimeException e) {
+            TokensSection.close(settings);
+            throw e;
+        }
     }
 
     String registrySpec() {

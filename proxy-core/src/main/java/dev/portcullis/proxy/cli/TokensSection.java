@@ -68,6 +68,11 @@ record TokensSection(
         }
     }
 
+    /** Closes the JWKS sources of {@code settings} (config errors after they were built). */
+    static void close(TokenSettings settings) {
+        JwksKeySource.closeAll(settings.keySources());
+    }
+
     private TokenClassSection section(TokenClass c) {
         TokenClassSection s = switch (c) {
             case LAUNCH -> launch;

@@ -148,11 +148,7 @@ class ConfigFilesTest {
             assertThat(settings.keySet(TokenClass.ADMIN).kids()).containsExactly("a1");
             assertThat(settings.adminAudience()).isEqualTo("ops");
             assertThat(controlPlane.takeRequest().getTarget()).isEqualTo("/agent-jwks");
-            settings.keySources().forEach(s -> {
-                if (s instanceof JwksKeySource j) {
-                    j.close();
-                }
-            });
+            JwksKeySource.closeAll(settings.keySources());
         }
     }
 
