@@ -10,7 +10,9 @@ public enum TokenClass {
     /** A bearer token for one session and app (terminal clients, scripts). */
     ACCESS("access"),
     /** An agent's credential for the tunnel listener; its subject is the agent id. */
-    AGENT("agent");
+    AGENT("agent"),
+    /** The control plane's or an operator's credential for the admin API; its subject names who acted. */
+    ADMIN("admin");
 
     private final String claimValue;
 
@@ -25,7 +27,7 @@ public enum TokenClass {
 
     /** Whether tokens of this class name a session and an app ({@code sid}, {@code app}). */
     public boolean isUserToken() {
-        return this != AGENT;
+        return this == LAUNCH || this == ACCESS;
     }
 
     /** Returns the class whose claim value is {@code value}, or {@code null} if there is none. */

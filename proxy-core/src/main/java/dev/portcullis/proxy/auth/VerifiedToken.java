@@ -15,9 +15,16 @@ import java.time.Instant;
  * @param app the {@code app} claim; {@code null} for {@link TokenClass#AGENT}
  * @param tokenId the {@code jti} claim; never null for {@link TokenClass#LAUNCH}, may be null otherwise
  * @param expiresAt the {@code exp} claim
+ * @param issuedAt the {@code iat} claim, or {@code null} if absent (revocations by user or session then refuse it)
  */
-public record VerifiedToken(
-        TokenClass tokenClass, String subject, String sessionId, String app, String tokenId, Instant expiresAt) {
+public record VerifiedToken(TokenClass tokenClass, String subject, String sessionId, String app, String tokenId,
+        Instant expiresAt, Instant issuedAt) {
+
+    /** A token without a known issue time. */
+    public VerifiedToken(TokenClass tokenClass, String subject, String sessionId, String app, String tokenId,
+            Instant expiresAt) {
+        this(tokenClass, subject, sessionId, app, tokenId, expiresAt, null);
+    }
 
     public VerifiedToken {
         requireNonNull(tokenClass, "tokenClass");

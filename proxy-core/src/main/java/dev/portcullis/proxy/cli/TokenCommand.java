@@ -50,21 +50,25 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--agent-audience", defaultValue = "portcullis-tunnel")
     String agentAudience;
 
+    @Option(names = "--admin-audience", defaultValue = "portcullis-admin")
+    String adminAudience;
+
     @Override
     public Integer call() throws Exception {
         TokenClass cls;
         try {
             cls = TokenClass.valueOf(tokenClass.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access or agent)", e);
+            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access, agent or admin)", e);
         }
-        if (cls != TokenClass.AGENT && (session == null || app == null)) {
+        if (cls.isUserToken() && (session == null || app == null)) {
             throw new ConfigException("--session and --app are required for a " + tokenClass + " token");
         }
         TokenSettings settings = TokenSettings.builder()
                 .issuer(issuer)
                 .audience(audience)
                 .agentAudience(agentAudience)
+                .adminAudience(adminAudience)
                 .keySet(KeySet.empty())
                 .build();
         TokenMinter minter = TokenMinter.fromPrivateJwkFile(privateJwk, settings);

@@ -90,6 +90,12 @@ public final class LaunchHandler implements HttpHandler {
         }
         SessionId sid = SessionId.parseOrNull(token.sessionId());
         try {
+            // A launch token issued before a revocation must not buy a cookie issued after it.
+            var revoked = registry.revocations().find(token.tokenId(), token.subject(), sid, token.issuedAt());
+            if (revoked.isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "launch token revoked (" + revoked.get().kind() + ")");
+                return;
+            }
             SessionRecord session = sid == null ? null : registry.session(sid).orElse(null);
             if (session == null || !session.owner().equals(token.subject()) || session.app(token.app()).isEmpty()) {
                 errorPages.send(exchange, ProxyError.NOT_FOUND, "launch for an unknown session/app or another owner");
