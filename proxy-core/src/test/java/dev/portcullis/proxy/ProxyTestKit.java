@@ -109,7 +109,7 @@ final class ProxyTestKit implements AutoCloseable {
     }
 
     /** The certificate's key as PKCS#8 PEM (what ProxyConfig documents), independent of the generator's format. */
-    private static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
+    static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                         .encodeToString(certificate.privateKey().getEncoded())
