@@ -427,7 +427,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     private void finish() {
         finished = true;
-        if (!upgraded) {
+        if (pipe == null) { // once the raw pipe runs, it ends the live connection
             live.ended();
         }
         if (connectionWatch != null) {
