@@ -96,7 +96,8 @@ public final class RedisSessionRegistry implements SessionRegistry {
         } catch (JedisException e) {
             throw failure("connect", e);
         }
-        this.events = new RedisRegistryEvents(redis, keys.events(), config.address(), config.connectTimeout());
+        this.events = new RedisRegistryEvents(redis, keys.events(), config.address(), config.connectTimeout(),
+                RedisRegistryEvents.DEFAULT_PING_INTERVAL);
         this.revocations = new RedisRevocations(redis, keys, config.clock(), config.address());
         logger.info("session registry on redis {}", config);
     }

@@ -53,6 +53,25 @@ class RedisRegistryEventsTest extends RegistryEventsContractTest {
     }
 
     @Test
+    void aSubscriberConnectionThatGoesSilentIsDroppedAndResubscribed() throws Exception {
+        BlockingQueue<RegistryEvent> events = new LinkedBlockingQueue<>();
+        try (RedisClient client = RedisClient.create(server.host(), server.port());
+                RedisRegistryEvents bus = new RedisRegistryEvents(client, prefix + "events", "test",
+                        java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(200));
+                AutoCloseable s = bus.subscribe(events::add);
+                Jedis raw = new Jedis(server.host(), server.port())) {
+            // Redis stops answering every client (the PINGs too) for a while: a half-open connection, as seen from
+            // the subscriber, until the watchdog drops it.
+            raw.clientPause(1500, redis.clients.jedis.args.ClientPauseMode.ALL);
+
+            assertThat(next(events)).isInstanceOf(RegistryEvent.Resubscribed.class);
+            RegistryEvent kick = new RegistryEvent.Kick(RegistryEvent.Kick.Target.USER, "erin", null);
+            bus.publish(kick);
+            assertThat(next(events)).isEqualTo(kick);
+        }
+    }
+
+    @Test
     void aMalformedMessageOnTheChannelIsSkipped() throws Exception {
         BlockingQueue<RegistryEvent> on2 = new LinkedBlockingQueue<>();
         try (AutoCloseable s = node2.events().subscribe(on2::add); RedisClient raw = RedisClient.create(server.host(), server.port())) {
