@@ -122,6 +122,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  websocat -H \"Authorization: Bearer $TOKEN\" " + base.replace("http", "ws") + "/s/" + SESSION + "/"
                 + APP + "/ws");
         out.println();
+        // Not "ADMIN_TOKEN=": scripts grep the output for "TOKEN=" to find the user's bearer token.
+        out.println("Admin API on the loopback admin listener (live connections, kick, revoke; valid 1 hour):");
+        out.println("  export ADMIN=" + minter.mint(TokenClass.ADMIN, "demo-operator", null, null, Duration.ofHours(1)));
+        out.println("  curl -H \"Authorization: Bearer $ADMIN\" http://127.0.0.1:" + proxy.adminAddress().getPort()
+                + "/admin/api/connections");
+        out.println();
         out.println("More tokens (e.g. a new launch link):");
         out.println("  ./portcullis token --private-jwk " + privateJwk + " --class launch --subject " + USER
                 + " --session " + SESSION + " --app " + APP);
