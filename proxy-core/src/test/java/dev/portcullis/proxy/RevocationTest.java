@@ -206,6 +206,37 @@ class RevocationTest {
     }
 
     @Test
+    void revokingTheSessionRefusesTheCookieALaunchSetAndClosesTheWebSocketItOpened() throws Exception {
+        String cookie;
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/launch?token=" + kit.launchToken()).build()).execute()) {
+            assertThat(r.code()).isEqualTo(303);
+            String setCookie = r.header("Set-Cookie");
+            cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        }
+        RecordingWebSocket ws = RecordingWebSocket.open(kit.http, kit.get("/s/" + SESSION + "/" + APP + "/ws")
+                .header("Cookie", cookie).build());
+        ws.opened.get(FIVE_SECONDS, TimeUnit.SECONDS);
+        assertThat(kit.proxy.liveConnections().snapshot()).singleElement()
+                .satisfies(c -> assertThat(c.credential().tokenId()).isNotNull());
+
+        assertThat(admin.post("/admin/api/revoke", "{\"session\":\"" + SESSION + "\"}").status()).isEqualTo(200);
+
+        assertThat(ws.closing.get(FIVE_SECONDS, TimeUnit.SECONDS).code()).isEqualTo(1008);
+        try (Response r = kit.http.newCall(kit.get("/s/" + SESSION + "/" + APP + "/ws").header("Cookie", cookie).build())
+                .execute()) {
+            assertThat(r.code()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aTokenIdRevocationKeepsTheGivenEnd() throws Exception {
+        AdminClient.Answer answer = admin.post("/admin/api/revoke", "{\"jti\":\"j-9\",\"until\":\"2099-01-01T00:00:00Z\"}");
+
+        assertThat(json(answer.body()).path("revoked").path("until").asText()).isEqualTo("2099-01-01T00:00:00Z");
+        assertThat(kit.registry.revocations().find("j-9", "someone", null, null)).isPresent();
+    }
+
+    @Test
     void aLaunchTokenOfARevokedUserBuysNoCookie() throws Exception {
         String launch = kit.launchToken();
         assertThat(admin.post("/admin/api/revoke", "{\"user\":\"" + OWNER + "\"}").status()).isEqualTo(200);
