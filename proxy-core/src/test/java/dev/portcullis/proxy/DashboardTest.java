@@ -1,0 +1,260 @@
+package dev.portcullis.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.ui.Accessibility;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.FormBody;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard end to end in path mode: sign-in with a login token, the user's sessions (never another user's), and
+ * the Open button (same-origin + CSRF checked, registry owner checked) that sets the app cookie; MockWebServer is the
+ * app behind the agent.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DashboardTest {
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    @StartStop
+    final MockWebServer app = new MockWebServer();
+
+    ProxyTestKit kit;
+
+    @BeforeEach
+    void start() throws Exception {
+        kit = ProxyTestKit.start(app.getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        if (kit != null) {
+            kit.close();
+        }
+    }
+
+    @Test
+    void loginSetsAStrictPathScopedUserCookieAndAnswersAPageWithoutTheToken() throws Exception {
+        String token = loginToken(ProxyTestKit.OWNER);
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + token).header("Accept", "text/html").build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/html");
+            assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(r.header("Referrer-Policy")).isEqualTo("no-referrer");
+            String cookie = r.header("Set-Cookie");
+            assertThat(cookie).startsWith("portcullis-user=").contains("; Path=/.portcullis/", "; HttpOnly", "; SameSite=Strict")
+                    .doesNotContain("Domain=").doesNotContain(token);
+            String body = r.body().string();
+            assertThat(body).doesNotContain(token).contains("/.portcullis/ui/login.js").contains("id=\"login-continue\"");
+            assertThat(Accessibility.problems(body)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLoginTokenWorksOnceAndOtherTokenClassesAreRefused() throws Exception {
+        String token = loginToken(ProxyTestKit.OWNER);
+        assertThat(loginStatus(token)).isEqualTo(200);
+        assertThat(loginStatus(token)).isEqualTo(401);
+        assertThat(loginStatus(kit.launchToken())).isEqualTo(401);
+        assertThat(loginStatus(kit.accessToken())).isEqualTo(401);
+        // ...and a login token opens no app through the launch endpoint.
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/launch?token=" + loginToken(ProxyTestKit.OWNER)).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+    }
+
+    @Test
+    void aNewLoginReplacesAPlantedCookieWithAFreshOne() throws Exception {
+        String planted = userCookie("mallory");
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + loginToken(ProxyTestKit.OWNER))
+                .header("Cookie", planted).build()).execute()) {
+            String fresh = r.header("Set-Cookie").split(";")[0];
+            assertThat(fresh).startsWith("portcullis-user=").isNotEqualTo(planted);
+            assertThat(dashboard(fresh)).contains("Signed in as <strong>alice</strong>").doesNotContain("mallory");
+        }
+    }
+
+    @Test
+    void dashboardListsOnlyTheUsersOwnSessionsWithTheirState() throws Exception {
+        String html = dashboard(userCookie(ProxyTestKit.OWNER));
+        assertThat(html).contains("id=\"session-sess-a\"", "id=\"app-sess-a-app\" data-state=\"ready\"", "id=\"open-sess-a-app\"")
+                .doesNotContain("sess-b");
+        assertThat(Accessibility.problems(html)).isEmpty();
+        assertThat(dashboard(userCookie("bob"))).contains("id=\"session-sess-b\"").doesNotContain("sess-a");
+        assertThat(dashboard(userCookie("nobody"))).contains("id=\"no-sessions\"");
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/api/sessions").header("Cookie", userCookie(ProxyTestKit.OWNER)).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("application/json");
+            assertThat(r.body().string()).isEqualTo("{\"user\":\"alice\",\"sessions\":[{\"id\":\"sess-a\",\"apps\":"
+                    + "[{\"name\":\"app\",\"kind\":\"http\",\"state\":\"ready\"}]}]}");
+        }
+    }
+
+    @Test
+    void aSessionWhoseAgentIsGoneIsShownOfflineWithOpenDisabled() throws Exception {
+        kit.terminateAgents();
+        ProxyTestKit.await(() -> kit.registry.leases(ProxyTestKit.AGENT).isEmpty(), Duration.ofSeconds(10));
+        assertThat(dashboard(userCookie(ProxyTestKit.OWNER)))
+                .contains("id=\"app-sess-a-app\" data-state=\"offline\"", "Agent offline", "aria-label=\"Open app in session sess-a\" disabled");
+    }
+
+    @Test
+    void withoutASignInTheDashboardIs401AndAnAppCookieDoesNotSignIn() throws Exception {
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/").header("Accept", "text/html").build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.body().string()).contains("Sign in to see your sessions");
+        }
+        String appCookie = openThroughDashboard();
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/api/sessions").header("Cookie", appCookie).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.body().string()).contains("\"error\":\"sign-in-required\"");
+        }
+    }
+
+    @Test
+    void theUserCookieOpensNoAppAndNeverReachesOne() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        try (Response r = kit.http.newCall(kit.get("/s/sess-a/app/").header("Cookie", user).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+        }
+        assertThat(app.getRequestCount()).isZero();
+        app.enqueue(new MockResponse.Builder().body("app").build());
+        try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/").header("Cookie", user + "; theme=dark").build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        RecordedRequest seen = app.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(seen.getHeaders().get("Cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
+    void openSetsTheAppCookieAndTheAppOpensWithIt() throws Exception {
+        String appCookie = openThroughDashboard();
+        assertThat(appCookie).startsWith("portcullis-sess-a-app=");
+        app.enqueue(new MockResponse.Builder().body("hello from app").build());
+        try (Response r = kit.http.newCall(kit.get("/s/sess-a/app/").header("Cookie", appCookie).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo("hello from app");
+        }
+    }
+
+    @Test
+    void openRefusesASessionTheUserDoesNotOwnWithTheSame404AsAnUnknownOne() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        String csrf = csrf(user);
+        for (String session : new String[] {"sess-b", "no-such"}) {
+            try (Response r = post("/.portcullis/open", user, csrf, session, "app", sameOrigin()).execute()) {
+                assertThat(r.code()).isEqualTo(404);
+                assertThat(r.header("Set-Cookie")).isNull();
+                assertThat(r.body().string()).contains("\"error\":\"not-found\"");
+            }
+        }
+    }
+
+    @Test
+    void crossSiteOrForgedOpenIs403() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        String csrf = csrf(user);
+        String[][] refused = {
+            {"Sec-Fetch-Site", "cross-site", csrf},
+            {"Sec-Fetch-Site", "same-site", csrf},
+            {"Origin", "http://evil.example", csrf},
+            {"X-None", "1", csrf},
+            {"Sec-Fetch-Site", "same-origin", "not-the-token"},
+            {"Sec-Fetch-Site", "same-origin", csrf(userCookie(ProxyTestKit.OWNER))},
+        };
+        for (String[] c : refused) {
+            try (Response r = post("/.portcullis/open", user, c[2], "sess-a", "app", b -> b.header(c[0], c[1])).execute()) {
+                assertThat(r.code()).as(c[0] + ": " + c[1]).isEqualTo(403);
+                assertThat(r.header("Set-Cookie")).isNull();
+            }
+        }
+        try (Response r = post("/.portcullis/open", null, csrf, "sess-a", "app", sameOrigin()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+        }
+        assertThat(app.getRequestCount()).isZero();
+    }
+
+    @Test
+    void logoutRemovesTheUserCookie() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/logout").header("Cookie", user)
+                .post(new FormBody.Builder().add("csrf", csrf(user)).build())
+                .header("Sec-Fetch-Site", "same-origin").build()).execute()) {
+            assertThat(r.code()).isEqualTo(303);
+            assertThat(r.header("Set-Cookie")).startsWith("portcullis-user=;").contains("Max-Age=0", "Path=/.portcullis/");
+        }
+    }
+
+    private String loginToken(String user) {
+        return kit.minter.mint(TokenClass.LOGIN, user, null, null, Duration.ofMinutes(2));
+    }
+
+    private int loginStatus(String token) throws Exception {
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + token).build()).execute()) {
+            return r.code();
+        }
+    }
+
+    /** Signs {@code user} in and returns the {@code name=value} of the dashboard cookie. */
+    private String userCookie(String user) throws Exception {
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + loginToken(user)).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            return r.header("Set-Cookie").split(";")[0];
+        }
+    }
+
+    private String dashboard(String cookie) throws Exception {
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/").header("Cookie", cookie).header("Accept", "text/html").build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/html");
+            assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+            return r.body().string();
+        }
+    }
+
+    private String csrf(String cookie) throws Exception {
+        Matcher m = CSRF.matcher(dashboard(cookie));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private String openThroughDashboard() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        try (Response r = post("/.portcullis/open", user, csrf(user), "sess-a", "app", sameOrigin()).execute()) {
+            assertThat(r.code()).isEqualTo(303);
+            assertThat(r.header("Location")).isEqualTo("/s/sess-a/app/");
+            String cookie = r.header("Set-Cookie");
+            assertThat(cookie).contains("; Path=/s/sess-a/app/", "; HttpOnly", "; SameSite=Lax");
+            return cookie.split(";")[0];
+        }
+    }
+
+    private java.util.function.UnaryOperator<Request.Builder> sameOrigin() {
+        return b -> b.header("Sec-Fetch-Site", "same-origin").header("Origin", kit.url(""));
+    }
+
+    private okhttp3.Call post(String path, String cookie, String csrf, String session, String appName,
+            java.util.function.UnaryOperator<Request.Builder> headers) {
+        Request.Builder b = kit.get(path).post(new FormBody.Builder()
+                .add("csrf", csrf).add("session", session).add("app", appName).build());
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return kit.http.newCall(headers.apply(b).build());
+    }
+}
