@@ -67,13 +67,17 @@
   }
 
   async function kick(body, what) {
+    let message;
+    let failed = false;
     try {
       const result = await api('POST', '/admin/api/kick', body);
-      status('Kicked ' + what + ': ' + (result && result.closed !== undefined ? result.closed : 0) + ' connection(s) closed on this node.');
+      message = 'Kicked ' + what + ': ' + (result && result.closed !== undefined ? result.closed : 0) + ' connection(s) closed on this node.';
     } catch (e) {
-      status('Kick failed: ' + e.message, true);
+      message = 'Kick failed: ' + e.message;
+      failed = true;
     }
-    refresh();
+    await refresh();
+    status(message, failed);
   }
 
   function renderConnections(list) {
@@ -127,7 +131,10 @@
       renderTunnels(tunnels.tunnels || []);
       status('Updated ' + new Date().toLocaleTimeString() + '.');
     } catch (e) {
-      status(e.status === 401 ? 'The admin token was refused (401). Enter a valid admin token.' : 'Loading failed: ' + e.message, true);
+      const why = e.status === 401 ? 'The admin token was refused (401). Enter a valid admin token.'
+        : e.status === 404 ? 'This proxy does not serve the admin API (404): ' + e.message
+        : 'Loading failed: ' + e.message;
+      status(why, true);
     }
   }
 

@@ -2,12 +2,10 @@ package dev.portcullis.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.proxy.auth.TokenClass;
 import dev.portcullis.proxy.ui.Accessibility;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -27,16 +25,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DashboardTest {
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-
     @StartStop
     final MockWebServer app = new MockWebServer();
 
     ProxyTestKit kit;
+    DashboardClient client;
 
     @BeforeEach
     void start() throws Exception {
         kit = ProxyTestKit.start(app.getPort());
+        client = new DashboardClient(kit, null);
     }
 
     @AfterEach
@@ -116,7 +114,7 @@ class DashboardTest {
     void withoutASignInTheDashboardIs401AndAnAppCookieDoesNotSignIn() throws Exception {
         try (Response r = kit.http.newCall(kit.get("/.portcullis/").header("Accept", "text/html").build()).execute()) {
             assertThat(r.code()).isEqualTo(401);
-            assertThat(r.body().string()).contains("Sign in to see your sessions");
+            assertThat(r.body().string()).contains("Sign in to see your sessions").doesNotContain("error-dashboard");
         }
         String appCookie = openThroughDashboard();
         try (Response r = kit.http.newCall(kit.get("/.portcullis/api/sessions").header("Cookie", appCookie).build()).execute()) {
@@ -152,11 +150,26 @@ class DashboardTest {
     }
 
     @Test
+    void openAcceptsWhatBrowsersSendFromTheDashboard() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        // Chromium: Sec-Fetch-Site decides; a no-referrer page makes it send "Origin: null" on its own form posts.
+        // Browsers without Sec-Fetch-*: the dashboard's same-origin Referrer-Policy makes them send the real Origin.
+        for (UnaryOperator<Request.Builder> browser : java.util.List.<UnaryOperator<Request.Builder>>of(
+                b -> b.header("Sec-Fetch-Site", "same-origin").header("Origin", "null"),
+                b -> b.header("Origin", kit.url("")))) {
+            try (Response r = post("/.portcullis/open", user, csrf(user), "sess-a", "app", browser)) {
+                assertThat(r.code()).isEqualTo(303);
+                assertThat(r.header("Set-Cookie")).startsWith("portcullis-sess-a-app=");
+            }
+        }
+    }
+
+    @Test
     void openRefusesASessionTheUserDoesNotOwnWithTheSame404AsAnUnknownOne() throws Exception {
         String user = userCookie(ProxyTestKit.OWNER);
         String csrf = csrf(user);
         for (String session : new String[] {"sess-b", "no-such"}) {
-            try (Response r = post("/.portcullis/open", user, csrf, session, "app", sameOrigin()).execute()) {
+            try (Response r = post("/.portcullis/open", user, csrf, session, "app", client.sameOrigin())) {
                 assertThat(r.code()).isEqualTo(404);
                 assertThat(r.header("Set-Cookie")).isNull();
                 assertThat(r.body().string()).contains("\"error\":\"not-found\"");
@@ -172,17 +185,18 @@ class DashboardTest {
             {"Sec-Fetch-Site", "cross-site", csrf},
             {"Sec-Fetch-Site", "same-site", csrf},
             {"Origin", "http://evil.example", csrf},
+            {"Origin", "null", csrf},
             {"X-None", "1", csrf},
             {"Sec-Fetch-Site", "same-origin", "not-the-token"},
             {"Sec-Fetch-Site", "same-origin", csrf(userCookie(ProxyTestKit.OWNER))},
         };
         for (String[] c : refused) {
-            try (Response r = post("/.portcullis/open", user, c[2], "sess-a", "app", b -> b.header(c[0], c[1])).execute()) {
+            try (Response r = post("/.portcullis/open", user, c[2], "sess-a", "app", b -> b.header(c[0], c[1]))) {
                 assertThat(r.code()).as(c[0] + ": " + c[1]).isEqualTo(403);
                 assertThat(r.header("Set-Cookie")).isNull();
             }
         }
-        try (Response r = post("/.portcullis/open", null, csrf, "sess-a", "app", sameOrigin()).execute()) {
+        try (Response r = post("/.portcullis/open", null, csrf, "sess-a", "app", client.sameOrigin())) {
             assertThat(r.code()).isEqualTo(401);
         }
         assertThat(app.getRequestCount()).isZero();
@@ -200,7 +214,7 @@ class DashboardTest {
     }
 
     private String loginToken(String user) {
-        return kit.minter.mint(TokenClass.LOGIN, user, null, null, Duration.ofMinutes(2));
+        return client.loginToken(user);
     }
 
     private int loginStatus(String token) throws Exception {
@@ -209,33 +223,20 @@ class DashboardTest {
         }
     }
 
-    /** Signs {@code user} in and returns the {@code name=value} of the dashboard cookie. */
     private String userCookie(String user) throws Exception {
-        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + loginToken(user)).build()).execute()) {
-            assertThat(r.code()).isEqualTo(200);
-            return r.header("Set-Cookie").split(";")[0];
-        }
+        return client.signIn(user);
     }
 
     private String dashboard(String cookie) throws Exception {
-        try (Response r = kit.http.newCall(kit.get("/.portcullis/").header("Cookie", cookie).header("Accept", "text/html").build()).execute()) {
-            assertThat(r.code()).isEqualTo(200);
-            assertThat(r.header("Content-Type")).startsWith("text/html");
-            assertThat(r.header("Cache-Control")).isEqualTo("no-store");
-            assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
-            return r.body().string();
-        }
+        return client.dashboard(cookie);
     }
 
     private String csrf(String cookie) throws Exception {
-        Matcher m = CSRF.matcher(dashboard(cookie));
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return client.csrf(cookie);
     }
 
     private String openThroughDashboard() throws Exception {
-        String user = userCookie(ProxyTestKit.OWNER);
-        try (Response r = post("/.portcullis/open", user, csrf(user), "sess-a", "app", sameOrigin()).execute()) {
+        try (Response r = client.open(userCookie(ProxyTestKit.OWNER), "sess-a", "app")) {
             assertThat(r.code()).isEqualTo(303);
             assertThat(r.header("Location")).isEqualTo("/s/sess-a/app/");
             String cookie = r.header("Set-Cookie");
@@ -244,17 +245,8 @@ class DashboardTest {
         }
     }
 
-    private java.util.function.UnaryOperator<Request.Builder> sameOrigin() {
-        return b -> b.header("Sec-Fetch-Site", "same-origin").header("Origin", kit.url(""));
-    }
-
-    private okhttp3.Call post(String path, String cookie, String csrf, String session, String appName,
-            java.util.function.UnaryOperator<Request.Builder> headers) {
-        Request.Builder b = kit.get(path).post(new FormBody.Builder()
-                .add("csrf", csrf).add("session", session).add("app", appName).build());
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        return kit.http.newCall(headers.apply(b).build());
+    private Response post(String path, String cookie, String csrf, String session, String appName,
+            UnaryOperator<Request.Builder> headers) throws Exception {
+        return client.post(path, cookie, headers, "csrf", csrf, "session", session, "app", appName);
     }
 }

@@ -133,13 +133,16 @@ public final class ErrorPages {
                 .replace("{{requestId}}", escapeHtml(requestId));
     }
 
-    /** What the user can do next: reload after a server-side failure, else go back to the dashboard. */
+    /**
+     * What the user can do next: reload after a server-side failure, else go back to the dashboard (not when the
+     * dashboard itself asks to sign in: that link would lead back here).
+     */
     private static String actions(ProxyError error, boolean dashboardLink) {
         StringBuilder b = new StringBuilder("<div class=\"actions\">");
         if (error.status() >= 500) {
             b.append("<a class=\"button\" id=\"error-retry\" href=\"\">Try again</a>");
         }
-        if (dashboardLink) {
+        if (dashboardLink && error != ProxyError.SIGN_IN_REQUIRED) {
             b.append("<a class=\"button").append(error.status() >= 500 ? " secondary" : "")
                     .append("\" id=\"error-dashboard\" href=\"/.portcullis/\">Go to your sessions</a>");
         }

@@ -69,8 +69,11 @@ final class DashboardHandler implements HttpHandler {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
             exchange.getResponseSender().send(DashboardView.json(user.get().subject(), rows), StandardCharsets.UTF_8);
         } else {
-            UiPages.send(exchange, pages.dashboard(user.get().subject(), users.csrfToken(user.get()),
-                    DashboardView.html(rows, users.csrfToken(user.get()))));
+            String csrf = users.csrfToken(user.get());
+            String html = pages.dashboard(user.get().subject(), csrf, DashboardView.html(rows, csrf));
+            // The Open and Sign-out forms then carry a real Origin for browsers without Sec-Fetch-Site (no secret in
+            // this page's URL; requests to other origins still get no Referer).
+            UiPages.send(exchange, html, "same-origin");
         }
     }
 

@@ -52,12 +52,13 @@ public final class UiPages {
 
     /** Sends {@code html} as a 200 page with the pages' security headers; never cached (it is per user). */
     static void send(HttpServerExchange exchange, String html) {
-        sendWithStatus(exchange, 200, html);
+        send(exchange, html, "no-referrer");
     }
 
-    static void sendWithStatus(HttpServerExchange exchange, int status, String html) {
-        exchange.setStatusCode(status);
+    /** Like {@link #send(HttpServerExchange, String)} with another {@code Referrer-Policy}. */
+    static void send(HttpServerExchange exchange, String html, String referrerPolicy) {
         pageHeaders(exchange);
+        exchange.getResponseHeaders().put(REFERRER_POLICY, referrerPolicy);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         exchange.getResponseSender().send(html, StandardCharsets.UTF_8);
     }
