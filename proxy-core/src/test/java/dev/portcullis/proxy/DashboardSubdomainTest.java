@@ -108,6 +108,10 @@ class DashboardSubdomainTest {
         try (Response r = kit.http.newCall(onAppHost.get("/.portcullis/ui/style.css").build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
         }
+        try (Response r = kit.http.newCall(onAppHost.get("/lab").header("Accept", "text/html").build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.body().string()).contains("/.portcullis/ui/style.css").doesNotContain("error-dashboard");
+        }
         assertThat(app.getRequestCount()).isZero();
     }
 }

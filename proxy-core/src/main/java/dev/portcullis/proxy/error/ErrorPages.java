@@ -26,7 +26,7 @@ public final class ErrorPages {
     private static final Logger logger = LoggerFactory.getLogger(ErrorPages.class);
     private static final String TEMPLATE_RESOURCE = "portcullis-ui/error.html";
     private static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
-    private static final AttachmentKey<Boolean> APP_HOST = AttachmentKey.create(Boolean.class);
+    private static final AttachmentKey<Boolean> NO_DASHBOARD = AttachmentKey.create(Boolean.class);
     /** The pages' CSP: the shared stylesheet and logo from our own origin, nothing else, never framed. */
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; "
             + "frame-ancestors 'none'; base-uri 'none'";
@@ -61,11 +61,11 @@ public final class ErrorPages {
     }
 
     /**
-     * Marks the request as addressed to an app's own host (subdomain mode): its error pages then offer no link to the
-     * dashboard, which lives on the proxy's own host.
+     * The request's error pages offer no link to the dashboard: it is addressed to an app's own host (subdomain
+     * mode; the dashboard lives on the proxy's host) or to the admin listener.
      */
-    public static void markAppHost(HttpServerExchange exchange) {
-        exchange.putAttachment(APP_HOST, Boolean.TRUE);
+    public static void hideDashboardLink(HttpServerExchange exchange) {
+        exchange.putAttachment(NO_DASHBOARD, Boolean.TRUE);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class ErrorPages {
             headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
             headers.put(Headers.CONTENT_SECURITY_POLICY, CSP);
             headers.put(Headers.X_FRAME_OPTIONS, "DENY");
-            body = html(error, id, exchange.getAttachment(APP_HOST) == null);
+            body = html(error, id, exchange.getAttachment(NO_DASHBOARD) == null);
         } else {
             headers.put(Headers.CONTENT_TYPE, "application/json");
             body = json(error);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.route.PathNormalizer;
+import dev.portcullis.proxy.route.Route;
 import dev.portcullis.proxy.route.SessionRouter;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -83,6 +84,9 @@ public final class FrontHandler implements HttpHandler {
         }
         SessionRouter.Result result = router.route(Exchanges.hostName(exchange), path);
         if (result instanceof SessionRouter.Routed routed) {
+            if (routed.route().mode() == Route.Mode.SUBDOMAIN) {
+                ErrorPages.hideDashboardLink(exchange);
+            }
             exchange.putAttachment(Exchanges.ROUTE, routed.route());
             gate.handleRequest(exchange);
         } else if (result instanceof SessionRouter.Redirect redirect) {

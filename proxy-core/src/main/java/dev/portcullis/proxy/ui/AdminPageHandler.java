@@ -36,6 +36,7 @@ public final class AdminPageHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        ErrorPages.hideDashboardLink(exchange);
         String path = exchange.getRequestPath();
         if (path.equals("/admin")) {
             exchange.setStatusCode(StatusCodes.MOVED_PERMANENTLY);

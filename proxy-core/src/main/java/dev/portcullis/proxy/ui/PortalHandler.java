@@ -77,7 +77,7 @@ public final class PortalHandler implements HttpHandler {
         }
         boolean appHost = router.route(Exchanges.hostName(exchange), "/") instanceof SessionRouter.Routed;
         if (appHost) {
-            ErrorPages.markAppHost(exchange);
+            ErrorPages.hideDashboardLink(exchange);
             if (path.equals(ENTER_PATH)) {
                 enter.handleRequest(exchange);
             } else {
