@@ -34,12 +34,12 @@ final class SignedInUser {
     /** Adds the Set-Cookie of a fresh cookie (new id, so a planted cookie is replaced: SECURITY.md row 23). */
     void signIn(HttpServerExchange exchange, String subject) {
         exchange.getResponseHeaders().add(Headers.SET_COOKIE,
-                header(cookies.issue(subject, maxAge), maxAge.toSeconds()));
+                setCookie(secure, cookies.issue(subject, maxAge), maxAge.toSeconds()));
     }
 
     /** Adds the Set-Cookie that removes the cookie. */
     void signOut(HttpServerExchange exchange) {
-        exchange.getResponseHeaders().add(Headers.SET_COOKIE, header("", 0));
+        exchange.getResponseHeaders().add(Headers.SET_COOKIE, setCookie(secure, "", 0));
     }
 
     String csrfToken(UserCookies.UserClaims user) {
@@ -50,7 +50,8 @@ final class SignedInUser {
         return cookies.isCsrfToken(user, candidate);
     }
 
-    private String header(String value, long maxAgeSeconds) {
+    /** The Set-Cookie header value of the dashboard cookie. */
+    static String setCookie(boolean secure, String value, long maxAgeSeconds) {
         return UserCookies.cookieName(secure) + "=" + value + "; Path=" + UserCookies.PATH + "; Max-Age=" + maxAgeSeconds
                 + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
