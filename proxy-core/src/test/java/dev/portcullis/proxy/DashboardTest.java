@@ -203,6 +203,21 @@ class DashboardTest {
     }
 
     @Test
+    void openWithAnOversizedOrNonFormBodyIs400() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        String csrf = csrf(user);
+        try (Response r = post("/.portcullis/open", user, csrf + "&pad=" + "x".repeat(4096), "sess-a", "app", client.sameOrigin())) {
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+        try (Response r = kit.http.newCall(client.sameOrigin().apply(kit.get("/.portcullis/open").header("Cookie", user)
+                .post(okhttp3.RequestBody.create("{\"session\":\"sess-a\"}", okhttp3.MediaType.get("application/json")))).build()).execute()) {
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(r.body().string()).contains("\"error\":\"bad-request\"");
+        }
+    }
+
+    @Test
     void logoutRemovesTheUserCookie() throws Exception {
         String user = userCookie(ProxyTestKit.OWNER);
         try (Response r = kit.http.newCall(kit.get("/.portcullis/logout").header("Cookie", user)

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.ui;
 
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.URLDecoder;
@@ -31,16 +32,18 @@ final class FormBody {
             return;
         }
         exchange.setMaxEntitySize(MAX_BYTES);
+        // dispatch(HttpHandler) runs the task as a root handler: an unexpected exception still ends the exchange.
         exchange.getRequestReceiver().receiveFullString(
-                (ex, body) -> ex.dispatch(() -> {
+                (ex, body) -> ex.dispatch((HttpHandler) e -> {
                     Optional<Map<String, String>> fields = parse(body);
                     if (fields.isPresent()) {
                         onFields.accept(fields.get());
                     } else {
-                        onBad.accept(ex, "malformed form body");
+                        onBad.accept(e, "malformed form body");
                     }
                 }),
-                (ex, e) -> ex.dispatch(() -> onBad.accept(ex, "form body unreadable or larger than " + MAX_BYTES + " bytes")),
+                (ex, error) -> ex.dispatch((HttpHandler) e ->
+                        onBad.accept(e, "form body unreadable or larger than " + MAX_BYTES + " bytes")),
                 StandardCharsets.UTF_8);
     }
 
