@@ -14,9 +14,7 @@ import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Methods;
 import java.time.Clock;
-import java.util.Deque;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +48,11 @@ final class EnterHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
+        if (!Requests.getOnWorker(this, exchange, errorPages, "enter")) {
             return;
         }
-        if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            errorPages.send(exchange, ProxyError.METHOD_NOT_ALLOWED, "enter is GET only");
-            return;
-        }
-        Deque<String> values = exchange.getQueryParameters().get("ticket");
-        Optional<OpenTickets.Ticket> ticket = values == null || values.size() != 1
-                ? Optional.empty() : tickets.verify(values.getFirst());
+        String value = Requests.onlyParameter(exchange, "ticket");
+        Optional<OpenTickets.Ticket> ticket = value == null ? Optional.empty() : tickets.verify(value);
         if (ticket.isEmpty()) {
             errorPages.send(exchange, ProxyError.UNAUTHORIZED, "enter without a valid ticket");
             return;

@@ -12,9 +12,7 @@ import dev.portcullis.registry.RegistryException;
 import dev.portcullis.registry.SessionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Methods;
 import java.time.Clock;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,22 +50,17 @@ final class LoginHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
+        if (!Requests.getOnWorker(this, exchange, errorPages, "login")) {
             return;
         }
-        if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            errorPages.send(exchange, ProxyError.METHOD_NOT_ALLOWED, "login is GET only");
-            return;
-        }
-        Deque<String> tokens = exchange.getQueryParameters().get("token");
-        if (tokens == null || tokens.size() != 1) {
+        String raw = Requests.onlyParameter(exchange, "token");
+        if (raw == null) {
             errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "login without exactly one token");
             return;
         }
         VerifiedToken token;
         try {
-            token = verifier.verify(tokens.getFirst(), TokenClass.LOGIN);
+            token = verifier.verify(raw, TokenClass.LOGIN);
         } catch (TokenRejectedException e) {
             errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "login token rejected: " + e.getMessage());
             return;
