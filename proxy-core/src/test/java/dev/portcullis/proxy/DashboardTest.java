@@ -76,6 +76,18 @@ class DashboardTest {
     }
 
     @Test
+    void loginHasNoRedirectParameterToAbuse() throws Exception {
+        for (String next : new String[] {"//evil.example", "/%5Cevil.example", "https:evil.example"}) {
+            try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + loginToken(ProxyTestKit.OWNER)
+                    + "&next=" + next + "&return_to=" + next).build()).execute()) {
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(r.header("Location")).isNull();
+                assertThat(r.body().string()).doesNotContain("evil").contains("href=\"/.portcullis/\"");
+            }
+        }
+    }
+
+    @Test
     void aNewLoginReplacesAPlantedCookieWithAFreshOne() throws Exception {
         String planted = userCookie("mallory");
         try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + loginToken(ProxyTestKit.OWNER))
