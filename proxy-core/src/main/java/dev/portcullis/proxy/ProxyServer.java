@@ -21,6 +21,9 @@ import dev.portcullis.proxy.internal.PemSsl;
 import dev.portcullis.proxy.live.LiveConnections;
 import dev.portcullis.proxy.live.RevocationEnforcer;
 import dev.portcullis.proxy.route.SessionRouter;
+import dev.portcullis.proxy.ui.AdminPageHandler;
+import dev.portcullis.proxy.ui.PortalHandler;
+import dev.portcullis.proxy.ui.UiResources;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
@@ -36,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,14 +109,16 @@ public final class ProxyServer implements AutoCloseable {
                     tunnelsSeen);
             // Before the public listener opens: no connection is admitted that a revocation could miss.
             events = registry.events().subscribe(enforcer);
-            publicServer = publicServer(config, registry, verifier, tunnelServer, live);
+            UiResources ui = UiResources.fromClasspath();
+            publicServer = publicServer(config, registry, verifier, tunnelServer, live, ui);
             publicServer.start();
             adminServer = Undertow.builder()
                     .addHttpListener(config.adminPort(), config.adminHost())
                     .setIoThreads(1)
                     .setWorkerThreads(2)
-                    .setHandler(new AdminHandler(new AdminApi(verifier, registry, live, enforcer,
-                            tunnelServer::tunnels, tunnelsSeen, config.nodeId(), config.clock(), config.revocationTtl())))
+                    .setHandler(new AdminPageHandler(ui, ErrorPages.load(), new AdminHandler(new AdminApi(verifier,
+                            registry, live, enforcer, tunnelServer::tunnels, tunnelsSeen, config.nodeId(), config.clock(),
+                            config.revocationTtl()))))
                     .build();
             adminServer.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -135,10 +141,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
-            TunnelServer tunnelServer, LiveConnections live) throws IOException, GeneralSecurityException {
+            TunnelServer tunnelServer, LiveConnections live, UiResources ui) throws IOException, GeneralSecurityException {
         ErrorPages errorPages = ErrorPages.load();
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
-        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock());
+        SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
+        AppCookies cookies = new AppCookies(cookieSecret, config.clock());
         boolean secure = config.publicTls();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
@@ -160,7 +167,9 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new FrontHandler(router, errorPages, launch, gate));
+                .setHandler(new FrontHandler(router, errorPages, launch, new PortalHandler(verifier, registry, router, launch,
+                        errorPages, ui, cookieSecret, secure, config.cookieMaxAge(), config.clock()),
+                        gate));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);

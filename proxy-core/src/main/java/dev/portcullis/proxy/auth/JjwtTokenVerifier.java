@@ -174,7 +174,7 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             }
         }
         String tokenId = jws.stringClaim("jti");
-        if (expected == TokenClass.LAUNCH) {
+        if (expected.isSingleUse()) {
             if (tokenId == null) {
                 throw missing("jti");
             }
