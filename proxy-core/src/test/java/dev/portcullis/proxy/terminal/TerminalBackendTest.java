@@ -1,0 +1,143 @@
+package dev.portcullis.proxy.terminal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class TerminalBackendTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path home;
+
+    TerminalBackend backend;
+    OkHttpClient http;
+
+    /** A quiet, predictable bash: no rc files, prompt "$ ". */
+    static TerminalConfig testShell(Path dir) {
+        return TerminalConfig.builder()
+                .command(List.of("/bin/bash", "--norc", "--noprofile", "-i"))
+                .env("PS1", "$ ")
+                .env("HOME", dir.toString())
+                .directory(dir)
+                .maxTerminals(2)
+                .build();
+    }
+
+    @BeforeEach
+    void start() {
+        backend = TerminalBackend.start("127.0.0.1", 0, testShell(home));
+        http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+    }
+
+    @AfterEach
+    void stop() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+        backend.close();
+    }
+
+    private RecordingTerminalListener connect(String path) throws Exception {
+        RecordingTerminalListener listener = new RecordingTerminalListener();
+        http.newWebSocket(new Request.Builder().url("ws://127.0.0.1:" + backend.port() + path).build(), listener);
+        return listener;
+    }
+
+    @Test
+    void commandOutputArrivesAsStdoutFrames() throws Exception {
+        RecordingTerminalListener t = connect("/terminals/websocket/1");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send(TerminadoMessage.stdin("echo hello-$((2+3))\r").toJson());
+        t.awaitStdout("hello-5", WAIT);
+        assertThat(t.kinds().get(0)).isEqualTo(TerminadoMessage.SETUP);
+    }
+
+    @Test
+    void setSizeResizesThePty() throws Exception {
+        RecordingTerminalListener t = connect("/s/sess-a/term/terminals/websocket/1");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send(TerminadoMessage.setSize(41, 123).toJson());
+        ws.send(TerminadoMessage.stdin("stty size\r").toJson());
+        t.awaitStdout("41 123", WAIT);
+    }
+
+    @Test
+    void processExitSendsDisconnectThenCloses() throws Exception {
+        RecordingTerminalListener t = connect("/");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send(TerminadoMessage.stdin("exit 3\r").toJson());
+        assertThat(t.disconnect.get(20, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(t.closed.get(20, TimeUnit.SECONDS)).startsWith("1000");
+        awaitOpenTerminals(0);
+    }
+
+    @Test
+    void closingTheSocketEndsTheProcess() throws Exception {
+        RecordingTerminalListener t = connect("/");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send(TerminadoMessage.stdin("echo pid=$$\r").toJson());
+        t.awaitStdout("pid=", WAIT);
+        String out = t.stdout();
+        long pid = Long.parseLong(out.substring(out.lastIndexOf("pid=") + 4).replaceAll("(?s)\\D.*", ""));
+        ws.close(1000, "bye");
+        awaitOpenTerminals(0);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertThat(System.nanoTime()).as("shell %d still alive", pid).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    @Test
+    void malformedMessageClosesWith1007() throws Exception {
+        RecordingTerminalListener t = connect("/");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send("{\"not\":\"an array\"}");
+        assertThat(t.closed.get(20, TimeUnit.SECONDS)).startsWith("1007").contains("expected a JSON array");
+    }
+
+    @Test
+    void moreTerminalsThanTheLimitGet503() throws Exception {
+        RecordingTerminalListener a = connect("/");
+        RecordingTerminalListener b = connect("/");
+        a.awaitSetup(WAIT);
+        b.awaitSetup(WAIT);
+        RecordingTerminalListener c = connect("/");
+        assertThat(c.refusedStatus.get(10, TimeUnit.SECONDS)).isEqualTo(503);
+    }
+
+    @Test
+    void plainHttpGetsAHint() throws Exception {
+        try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + backend.port() + "/x").build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.body().string()).contains("terminado");
+        }
+    }
+
+    private void awaitOpenTerminals(int n) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (backend.openTerminals() != n) {
+            assertThat(System.nanoTime()).as("open terminals %d", backend.openTerminals()).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+}
