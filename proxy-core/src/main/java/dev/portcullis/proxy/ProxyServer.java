@@ -7,15 +7,20 @@ import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.StartingPage;
+import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.forward.AppProbe;
 import dev.portcullis.proxy.forward.ForwardingHandler;
 import dev.portcullis.proxy.forward.HttpForwarder;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
+import dev.portcullis.proxy.internal.AppPagesHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
 import dev.portcullis.proxy.internal.PemSsl;
+import dev.portcullis.proxy.internal.UiAssets;
 import dev.portcullis.proxy.route.SessionRouter;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
@@ -48,6 +53,8 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
     private static final int MAX_HEADER_SIZE = 32 * 1024;
     private static final int MAX_HEADERS = 100;
+    /** How long the status endpoint waits for an app's answer before it says "starting". */
+    private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ProxyConfig config;
     private final TunnelServer tunnelServer;
@@ -117,13 +124,15 @@ public final class ProxyServer implements AutoCloseable {
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
             TunnelServer tunnelServer) throws IOException, GeneralSecurityException {
-        ErrorPages errorPages = ErrorPages.load();
+        ErrorPages errorPages = ErrorPages.load()
+                .withStartingPage(StartingPage.load(ex -> Admission.find(ex).map(a -> a.route().prefix())));
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
         AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock());
         boolean secure = config.publicTls();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
-        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
+        AppPagesHandler appPages = new AppPagesHandler(new AppProbe(tunnelServer::tunnel, APP_PROBE_TIMEOUT), errorPages, forwarding);
+        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, appPages);
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure,
                 config.cookieMaxAge(), config.clock());
         Undertow.Builder b = Undertow.builder()
@@ -141,7 +150,7 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new FrontHandler(router, errorPages, launch, gate));
+                .setHandler(new FrontHandler(router, errorPages, launch, UiAssets.load(errorPages), gate));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);

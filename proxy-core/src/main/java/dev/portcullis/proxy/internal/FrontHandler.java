@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The first handler of the public listener (I/O thread, cheap checks only): one well-formed Host, no header names
- * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, or routing
+ * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, the UI
+ * assets ({@code /.portcullis/ui/}, any host, no credential), or routing
  * to a session app (attached for the gate), a 301 to the slash form, or 404.
  *
  * <p>Immutable and thread-safe.
@@ -28,12 +29,14 @@ public final class FrontHandler implements HttpHandler {
     private final SessionRouter router;
     private final ErrorPages errorPages;
     private final HttpHandler launch;
+    private final HttpHandler assets;
     private final HttpHandler gate;
 
-    public FrontHandler(SessionRouter router, ErrorPages errorPages, HttpHandler launch, HttpHandler gate) {
+    public FrontHandler(SessionRouter router, ErrorPages errorPages, HttpHandler launch, HttpHandler assets, HttpHandler gate) {
         this.router = requireNonNull(router, "router");
         this.errorPages = requireNonNull(errorPages, "errorPages");
         this.launch = requireNonNull(launch, "launch");
+        this.assets = requireNonNull(assets, "assets");
         this.gate = requireNonNull(gate, "gate");
     }
 
@@ -60,6 +63,12 @@ public final class FrontHandler implements HttpHandler {
         }
         if (path.equals(LAUNCH_PATH)) {
             launch.handleRequest(exchange);
+            return;
+        }
+        if (path.startsWith(UiAssets.PREFIX)) {
+            // Routed on the normalised path, never on the raw one.
+            exchange.setRelativePath(path);
+            assets.handleRequest(exchange);
             return;
         }
         SessionRouter.Result result = router.route(Exchanges.hostName(exchange), path);
