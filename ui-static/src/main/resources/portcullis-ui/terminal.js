@@ -39,6 +39,10 @@
   term.loadAddon(fit);
   term.open(document.getElementById('terminal'));
   fit.fit();
+  if (document.fonts && document.fonts.ready) {
+    // The first fit may have measured a fallback font.
+    document.fonts.ready.then(function () { fit.fit(); });
+  }
   term.focus();
 
   let ws = null;

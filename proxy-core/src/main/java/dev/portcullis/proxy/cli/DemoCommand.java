@@ -8,6 +8,8 @@ import dev.portcullis.proxy.auth.TokenClass;
 import dev.portcullis.proxy.auth.TokenMinter;
 import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.proxy.demo.SampleApp;
+import dev.portcullis.proxy.terminal.TerminalBackend;
+import dev.portcullis.proxy.terminal.TerminalConfig;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class DemoCommand implements Callable<Integer> {
     static final String SESSION = "demo";
     static final String APP = "web";
+    static final String TERM = "term";
     static final String USER = "demo-user";
     static final String AGENT = "demo-agent";
 
@@ -70,8 +73,9 @@ public final class DemoCommand implements Callable<Integer> {
         Shutdown shutdown = new Shutdown();
         SampleApp app = shutdown.add(SampleApp.start("127.0.0.1", 0));
         InMemorySessionRegistry registry = shutdown.add(new InMemorySessionRegistry(Clock.systemUTC()));
-        registry.putSession(new SessionRecord(
-                new SessionId(SESSION), USER, AGENT, List.of(new AppSpec(APP, app.port(), AppKind.HTTP))));
+        TerminalBackend terminal = shutdown.add(TerminalBackend.start("127.0.0.1", 0, TerminalConfig.builder().build()));
+        registry.putSession(new SessionRecord(new SessionId(SESSION), USER, AGENT, List.of(
+                new AppSpec(APP, app.port(), AppKind.HTTP), new AppSpec(TERM, terminal.port(), AppKind.TERMINAL))));
 
         ProxyConfig.Builder config = ProxyConfig.builder()
                 .publicBind(host, port)
@@ -95,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         AppTable apps = new AppTable();
         apps.put(SESSION, APP, app.port());
+        apps.put(SESSION, TERM, terminal.port());
         TunnelClient agent = shutdown.add(TunnelClient.start(TunnelClientConfig.builder()
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
                 .sslContext(SslContextBuilder.forClient().trustManager(cert.certificate()).build())
@@ -121,6 +126,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -H \"Authorization: Bearer $TOKEN\" " + base + "/s/" + SESSION + "/" + APP + "/");
         out.println("  websocat -H \"Authorization: Bearer $TOKEN\" " + base.replace("http", "ws") + "/s/" + SESSION + "/"
                 + APP + "/ws");
+        out.println();
+        String termLaunch = minter.mint(TokenClass.LAUNCH, USER, SESSION, TERM, Duration.ofMinutes(15));
+        String termAccess = minter.mint(TokenClass.ACCESS, USER, SESSION, TERM, Duration.ofHours(1));
+        out.println("A shell in the session (terminal app '" + TERM + "'), in a browser (single-use link):");
+        out.println("  " + base + "/.portcullis/launch?token=" + termLaunch);
+        out.println("or from this terminal (line mode; Ctrl-D or 'exit' ends it):");
+        out.println("  ./portcullis term --url " + base.replace("http", "ws") + "/s/" + SESSION + "/" + TERM
+                + "/terminals/websocket/1 --token " + termAccess);
         out.println();
         out.println("More tokens (e.g. a new launch link):");
         out.println("  ./portcullis token --private-jwk " + privateJwk + " --class launch --subject " + USER

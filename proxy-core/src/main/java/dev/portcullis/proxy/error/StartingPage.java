@@ -27,7 +27,7 @@ public final class StartingPage {
     private static final String TEMPLATE_RESOURCE = "portcullis-ui/starting.html";
     private static final HttpString RETRY_AFTER = new HttpString("Retry-After");
     private static final HttpString SEC_FETCH_DEST = new HttpString("Sec-Fetch-Dest");
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private final String template;

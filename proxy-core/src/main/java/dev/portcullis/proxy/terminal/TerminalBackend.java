@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A terminal server for the demo and the tests: every WebSocket upgrade, on any path (so it answers under a path-mode
  * prefix and at Jupyter's {@code .../terminals/websocket/<name>} alike), gets a fresh process in a real PTY speaking
- * terminado's protocol ({@link TerminadoMessage}). Any other request gets a one-line text answer. The process ends
+ * terminado's protocol ({@link TerminadoMessage}). A GET of a path ending in '/' redirects to
+ * {@code .portcullis/terminal} (relative), the proxy's terminal page for this app; anything else gets one line of text. The process ends
  * when the socket closes; the socket closes (after {@code ["disconnect", code]}) when the process ends.
  *
  * <p>Thread-safe. PTY I/O runs on the backend's own threads (two per terminal, at most
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TerminalBackend implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(TerminalBackend.class);
+    /** Where a GET of the base (any path ending in '/') redirects: the proxy's terminal page in the app's space. */
+    static final String TERMINAL_PAGE = ".portcullis/terminal";
 
     private final Undertow server;
     private final ExecutorService threads;
@@ -60,6 +63,13 @@ public final class TerminalBackend implements AutoCloseable {
 
     private void route(HttpServerExchange exchange, HttpHandler webSocket, int max) throws Exception {
         if (!exchange.getRequestHeaders().contains(Headers.UPGRADE)) {
+            if (exchange.getRequestPath().endsWith("/")) {
+                // Behind Portcullis the app's base opens the proxy's terminal page (relative: path and subdomain mode).
+                exchange.setStatusCode(StatusCodes.FOUND);
+                exchange.getResponseHeaders().put(Headers.LOCATION, TERMINAL_PAGE);
+                exchange.endExchange();
+                return;
+            }
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
             exchange.getResponseSender().send("Portcullis terminal backend: connect a WebSocket (terminado protocol).\n");
             return;

@@ -126,6 +126,15 @@ class TerminalBackendTest {
     }
 
     @Test
+    void getOfTheBaseRedirectsToTheProxysTerminalPage() throws Exception {
+        OkHttpClient noRedirects = http.newBuilder().followRedirects(false).build();
+        try (Response r = noRedirects.newCall(new Request.Builder().url("http://127.0.0.1:" + backend.port() + "/s/x/term/").build()).execute()) {
+            assertThat(r.code()).isEqualTo(302);
+            assertThat(r.header("Location")).isEqualTo(".portcullis/terminal");
+        }
+    }
+
+    @Test
     void plainHttpGetsAHint() throws Exception {
         try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + backend.port() + "/x").build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
