@@ -4,6 +4,7 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +53,16 @@ final class PtyTerminal {
     private final Semaphore sends = new Semaphore(SENDS_IN_FLIGHT);
     private final BlockingQueue<byte[]> input = new ArrayBlockingQueue<>(INPUT_QUEUE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder bytesRead;
     /** I/O thread only. */
     private boolean receivesSuspended;
     private volatile PtyProcess process;
 
-    PtyTerminal(String id, WebSocketChannel channel, TerminalConfig config, Executor threads, Runnable onClosed) {
+    /** @param bytesRead counts bytes read from the PTY (shared by the backend's terminals) */
+    PtyTerminal(String id, WebSocketChannel channel, TerminalConfig config, Executor threads,
+            LongAdder bytesRead, Runnable onClosed) {
         this.id = id;
+        this.bytesRead = bytesRead;
         this.channel = channel;
         this.config = config;
         this.threads = threads;
@@ -72,8 +78,20 @@ final class PtyTerminal {
             }
 
             @Override
+            protected long getMaxBinaryBufferSize() {
+                return MAX_MESSAGE_CHARS;
+            }
+
+            @Override
             protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
                 onMessage(message.getData());
+            }
+
+            @Override
+            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+                message.getData().free();
+                logger.info("{} binary message refused (terminado is JSON text)", id);
+                WebSockets.sendClose(1003, "terminado messages are JSON text", channel, null);
             }
         });
         channel.addCloseTask(ch -> close("client closed"));
@@ -173,6 +191,7 @@ final class PtyTerminal {
         try (InputStream in = process.getInputStream()) {
             int n;
             while ((n = in.read(buffer, 0, READ_CHUNK)) >= 0) {
+                bytesRead.add(n);
                 bytes.put(buffer, 0, n).flip();
                 // A multi-byte character split across reads stays in `bytes` for the next round.
                 decoder.decode(bytes, chars, false);

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class TerminalBackend implements AutoCloseable {
     private final ExecutorService threads;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
+    private final LongAdder bytesRead = new LongAdder();
     private final java.util.Set<PtyTerminal> terminals = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TerminalBackend(String host, int port, TerminalConfig config) {
@@ -47,7 +49,7 @@ public final class TerminalBackend implements AutoCloseable {
         });
         WebSocketConnectionCallback callback = (exchange, channel) -> {
             PtyTerminal[] self = new PtyTerminal[1];
-            self[0] = new PtyTerminal("term-" + ids.incrementAndGet(), channel, config, threads, () -> {
+            self[0] = new PtyTerminal("term-" + ids.incrementAndGet(), channel, config, threads, bytesRead, () -> {
                 terminals.remove(self[0]);
                 open.decrementAndGet();
             });
@@ -111,6 +113,11 @@ public final class TerminalBackend implements AutoCloseable {
     /** Terminals open right now. */
     public int openTerminals() {
         return terminals.size();
+    }
+
+    /** Bytes read from all terminals' PTYs so far: what the processes wrote (back-pressure shows here). */
+    public long bytesRead() {
+        return bytesRead.sum();
     }
 
     /** Ends every terminal's process and stops listening. */

@@ -107,6 +107,59 @@ class TerminalBackendTest {
     }
 
     @Test
+    void aClientThatDoesNotReadStallsTheShellInsteadOfBufferingItsOutput() throws Exception {
+        long total = 16_000_000;
+        try (RawWebSocket ws = RawWebSocket.connect(backend.port(), "/", 32 * 1024, 60_000)) {
+            assertThat(TerminadoMessage.parse(ws.read().text()).kind()).isEqualTo(TerminadoMessage.SETUP);
+            ws.sendText(TerminadoMessage.stdin("head -c " + total + " /dev/zero | tr '\\0' x; echo; echo done-$((1+1))\r").toJson());
+            // Not reading: the backend must stop reading the PTY once its few in-flight frames and the sockets fill.
+            long stalled = awaitStable(backend::bytesRead, Duration.ofSeconds(1), Duration.ofSeconds(40));
+            assertThat(stalled).as("bytes read from the PTY while the client read nothing").isLessThan(total / 2);
+            StringBuilder stdout = new StringBuilder();
+            long xs = 0;
+            while (stdout.indexOf("done-2") < 0) {
+                TerminadoMessage m = TerminadoMessage.parse(ws.read().text());
+                if (m.kind().equals(TerminadoMessage.STDOUT)) {
+                    String data = m.data();
+                    xs += data.chars().filter(c -> c == 'x').count();
+                    // Keep only the tail: the command line and the marker, not 16 MB of x.
+                    stdout.append(data, Math.max(0, data.length() - 64), data.length());
+                    if (stdout.length() > 4096) {
+                        stdout.delete(0, stdout.length() - 256);
+                    }
+                }
+            }
+            assertThat(xs).isGreaterThanOrEqualTo(total);
+        }
+    }
+
+    /** Polls until {@code value} has not changed for {@code quiet}; returns it. Fails after {@code timeout}. */
+    private static long awaitStable(java.util.function.LongSupplier value, Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = value.getAsLong();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet.toNanos()) {
+            assertThat(System.nanoTime()).as("value never settled, last %d", last).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            long now = value.getAsLong();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void binaryMessageClosesWith1003() throws Exception {
+        RecordingTerminalListener t = connect("/");
+        WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
+        t.awaitSetup(WAIT);
+        ws.send(okio.ByteString.of((byte) 1, (byte) 2));
+        assertThat(t.closed.get(20, TimeUnit.SECONDS)).startsWith("1003");
+    }
+
+    @Test
     void malformedMessageClosesWith1007() throws Exception {
         RecordingTerminalListener t = connect("/");
         WebSocket ws = t.opened.get(10, TimeUnit.SECONDS);
