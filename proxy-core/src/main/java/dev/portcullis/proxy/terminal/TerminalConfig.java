@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param command the program and its arguments (default: {@code $SHELL}, else {@code /bin/bash} or {@code /bin/sh},
  *     with {@code -i})
- * @param environment the whole environment of the process (default: this process's, with {@code TERM=xterm-256color})
+ * @param environment the whole environment of the process (default: this process's without {@code PORTCULLIS_*},
+ *     with {@code TERM=xterm-256color})
  * @param directory the working directory (default: the user's home)
  * @param initialRows rows until the client's first {@code set_size}
  * @param initialColumns columns until then
@@ -114,6 +115,8 @@ public record TerminalConfig(List<String> command, Map<String, String> environme
 
         private static Map<String, String> defaultEnvironment() {
             Map<String, String> env = new HashMap<>(System.getenv());
+            // The proxy's own settings (tokens among them) are not the shell's business.
+            env.keySet().removeIf(name -> name.startsWith("PORTCULLIS_"));
             env.put("TERM", "xterm-256color");
             return env;
         }
