@@ -81,6 +81,21 @@ public final class RecordingTerminalListener extends WebSocketListener {
         }
     }
 
+    /** Waits until stdout matches {@code regex} (find); returns its first group. */
+    public String awaitStdoutGroup(java.util.regex.Pattern regex, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            java.util.regex.Matcher m = regex.matcher(stdout());
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("stdout never matched " + regex + "; it was:\n" + stdout());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
     /** Waits for the server's {@code ["setup", {}]}. */
     public void awaitSetup(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
