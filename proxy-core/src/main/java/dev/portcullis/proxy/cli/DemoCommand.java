@@ -131,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
         String termAccess = minter.mint(TokenClass.ACCESS, USER, SESSION, TERM, Duration.ofHours(1));
         out.println("A shell in the session (terminal app '" + TERM + "'), in a browser (single-use link):");
         out.println("  " + base + "/.portcullis/launch?token=" + termLaunch);
-        out.println("or from this terminal (line mode; Ctrl-D or 'exit' ends it):");
+        out.println("or from this terminal ('exit' ends it, Ctrl-] quits):");
         out.println("  ./portcullis term --url " + base.replace("http", "ws") + "/s/" + SESSION + "/" + TERM
                 + "/terminals/websocket/1 --token " + termAccess);
         out.println();

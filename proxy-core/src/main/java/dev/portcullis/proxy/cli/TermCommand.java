@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
@@ -20,16 +21,21 @@ import picocli.CommandLine.Spec;
  * {@code portcullis term --url wss://.../terminals/websocket/1 --token-file F}: attaches this terminal to a session's
  * terminal (terminado protocol, so Jupyter terminals and the demo's backend alike) with a bearer token.
  *
- * <p>Line mode: the local terminal stays cooked, so input goes out a line at a time (Enter sends CR, as a terminal
- * does); end of input (Ctrl-D on an empty line, or the end of a pipe) sends EOT, which ends a shell waiting at its
- * prompt (EOT typed ahead of a busy shell may be swallowed when it switches its line discipline: end scripts with exit).
- * Raw mode is not portable from Java; a full-screen program works, but keys reach it only after Enter.
+ * <p>Raw mode when standard input is a terminal ({@link LocalTty}, via {@code stty}): every key goes to the remote
+ * terminal as typed, Ctrl-C included; {@value #QUIT_KEY_NAME} quits. The size is sent once at the start (Java sees no
+ * SIGWINCH; resize the remote with {@code stty rows R cols C} if needed).
+ * Line mode otherwise (a pipe, {@code --line}, or no {@code stty}): input goes out a line at a time (Enter sends CR,
+ * as a terminal does); end of input sends EOT, which ends a shell waiting at its prompt (EOT typed ahead of a busy
+ * shell may be swallowed when it switches its line discipline: end scripts with exit).
  * Exit codes: 0 closed normally, 1 connection failed, 2 usage, 3 upgrade refused (HTTP status), 4 closed with an error.
  */
 @Command(name = "term", mixinStandardHelpOptions = true,
         description = "Attach to a session's terminal WebSocket (terminado protocol) with a bearer token.")
 public final class TermCommand implements Callable<Integer> {
     private static final String EOT = "\u0004";
+    /** Ctrl-] quits in raw mode, as in telnet. */
+    private static final char QUIT_KEY = '\u001d';
+    static final String QUIT_KEY_NAME = "Ctrl-]";
 
     @Spec
     CommandSpec spec;
@@ -43,10 +49,13 @@ public final class TermCommand implements Callable<Integer> {
     @Option(names = "--token", description = "The access token (else --token-file, else $PORTCULLIS_TOKEN).")
     String token;
 
-    @Option(names = "--rows", description = "Terminal rows to announce (default: $LINES when set).")
+    @Option(names = "--line", description = "Line mode even when standard input is a terminal.")
+    boolean lineMode;
+
+    @Option(names = "--rows", description = "Terminal rows to announce (default: the local terminal's).")
     Integer rows;
 
-    @Option(names = "--cols", description = "Terminal columns to announce (default: $COLUMNS when set).")
+    @Option(names = "--cols", description = "Terminal columns to announce (default: the local terminal's).")
     Integer cols;
 
     private final InputStream in;
@@ -66,14 +75,20 @@ public final class TermCommand implements Callable<Integer> {
         if (!url.matches("(?i)(wss?|https?)://.+")) {
             throw new IllegalArgumentException("--url: '" + url + "' (expected: ws://... or wss://...)");
         }
+        boolean onTerminal = in == System.in && System.console() != null;
+        Optional<LocalTty> raw = onTerminal && !lineMode ? LocalTty.enterRaw() : Optional.empty();
         OkHttpClient http = new OkHttpClient.Builder().pingInterval(Duration.ofSeconds(30)).build();
         try (TerminalClient client = TerminalClient.connect(http, url, bearer, spec.commandLine().getOut())) {
-            Integer r = rows != null ? rows : envInt("LINES");
-            Integer c = cols != null ? cols : envInt("COLUMNS");
-            if (r != null && c != null) {
-                client.resize(r, c);
-            }
-            Thread input = new Thread(() -> forwardInput(client), "portcullis-term-stdin");
+            Optional<int[]> size = rows != null && cols != null ? Optional.of(new int[] {rows, cols})
+                    : onTerminal ? LocalTty.size() : Optional.empty();
+            size.ifPresent(rc -> client.resize(rc[0], rc[1]));
+            Thread input = new Thread(() -> {
+                if (raw.isPresent()) {
+                    forwardRaw(client);
+                } else {
+                    forwardInput(client);
+                }
+            }, "portcullis-term-stdin");
             input.setDaemon(true);
             input.start();
             TerminalClient.Outcome outcome = client.outcome().get();
@@ -82,8 +97,32 @@ public final class TermCommand implements Callable<Integer> {
             }
             return outcome.exitCode();
         } finally {
+            raw.ifPresent(LocalTty::close);
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
+        }
+    }
+
+    /** Raw mode: keys as typed; {@link #QUIT_KEY} closes. */
+    private void forwardRaw(TerminalClient client) {
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[4096];
+            int n;
+            while ((n = reader.read(buffer)) >= 0) {
+                String keys = new String(buffer, 0, n);
+                int quit = keys.indexOf(QUIT_KEY);
+                if (quit >= 0) {
+                    client.sendInput(keys.substring(0, quit));
+                    client.close();
+                    return;
+                }
+                if (n > 0 && !client.sendInput(keys)) {
+                    return;
+                }
+            }
+            client.close();
+        } catch (IOException e) {
+            client.close();
         }
     }
 
@@ -121,12 +160,4 @@ public final class TermCommand implements Callable<Integer> {
         return t;
     }
 
-    private static Integer envInt(String name) {
-        String v = System.getenv(name);
-        try {
-            return v == null ? null : Integer.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 }
