@@ -150,6 +150,27 @@ class ProxyAppPagesTest {
     }
 
     @Test
+    void subdomainModeStartingPagePollsTheStatusOnTheAppsHost() throws Exception {
+        try (ProxyTestKit kit = ProxyTestKit.start(closedPort(), TunnelSettings.defaults(), 1, b -> b.appsDomain("apps.test"))) {
+            String host = "sess-a-app.apps.test:" + kit.proxy.publicAddress().getPort();
+            try (Response r = kit.http.newCall(browser(kit, "/tree").header("Host", host).build()).execute()) {
+                assertThat(r.code()).isEqualTo(503);
+                assertThat(r.body().string()).contains("data-status-url=\"/.portcullis/status\"");
+            }
+            try (Response r = kit.http.newCall(kit.authorized("/.portcullis/status").header("Host", host).build()).execute()) {
+                assertThat(r.code()).isEqualTo(503);
+                assertThat(r.body().string()).isEqualTo("{\"state\":\"starting\"}");
+            }
+            // A WebSocket upgrade to a down app is not a navigation: it keeps the 502.
+            try (Response r = kit.http.newCall(browser(kit, "/ws").header("Host", host).header("Connection", "Upgrade")
+                    .header("Upgrade", "websocket").header("Sec-WebSocket-Version", "13")
+                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").build()).execute()) {
+                assertThat(r.code()).isEqualTo(502);
+            }
+        }
+    }
+
+    @Test
     void uiAssetsAreServedWithoutCredentialsAndNothingElseIs() throws Exception {
         try (ProxyTestKit kit = ProxyTestKit.start(app.getPort())) {
             String etag;
