@@ -9,10 +9,14 @@ import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.StartingPage;
+import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.forward.AppProbe;
 import dev.portcullis.proxy.forward.ForwardingHandler;
 import dev.portcullis.proxy.forward.HttpForwarder;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
+import dev.portcullis.proxy.internal.AppPagesHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
@@ -57,6 +61,8 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
     private static final int MAX_HEADER_SIZE = 32 * 1024;
     private static final int MAX_HEADERS = 100;
+    /** How long the status endpoint waits for an app's answer before it says "starting". */
+    private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ProxyConfig config;
     private final TunnelServer tunnelServer;
@@ -142,14 +148,16 @@ public final class ProxyServer implements AutoCloseable {
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
             TunnelServer tunnelServer, LiveConnections live, UiResources ui) throws IOException, GeneralSecurityException {
-        ErrorPages errorPages = ErrorPages.load();
+        ErrorPages errorPages = ErrorPages.load()
+                .withStartingPage(StartingPage.load(ex -> Admission.find(ex).map(a -> a.route().prefix())));
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
         SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
         AppCookies cookies = new AppCookies(cookieSecret, config.clock());
         boolean secure = config.publicTls();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
-        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
+        AppPagesHandler appPages = new AppPagesHandler(new AppProbe(tunnelServer::tunnel, APP_PROBE_TIMEOUT), errorPages, forwarding);
+        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, appPages);
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure,
                 config.cookieMaxAge(), config.clock());
         Undertow.Builder b = Undertow.builder()
