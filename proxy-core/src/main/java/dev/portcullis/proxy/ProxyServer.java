@@ -2,6 +2,8 @@ package dev.portcullis.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portcullis.proxy.admin.AdminApi;
+import dev.portcullis.proxy.admin.TunnelsSeen;
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.IdentityAssertions;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
@@ -9,10 +11,14 @@ import dev.portcullis.proxy.auth.JwksKeySource;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.StartingPage;
+import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.forward.AppProbe;
 import dev.portcullis.proxy.forward.ForwardingHandler;
 import dev.portcullis.proxy.forward.HttpForwarder;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
+import dev.portcullis.proxy.internal.AppPagesHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
 import dev.portcullis.proxy.internal.IdentityHandler;
@@ -20,7 +26,12 @@ import dev.portcullis.proxy.internal.JwksHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
 import dev.portcullis.proxy.internal.PemSsl;
+import dev.portcullis.proxy.live.LiveConnections;
+import dev.portcullis.proxy.live.RevocationEnforcer;
 import dev.portcullis.proxy.route.SessionRouter;
+import dev.portcullis.proxy.ui.AdminPageHandler;
+import dev.portcullis.proxy.ui.PortalHandler;
+import dev.portcullis.proxy.ui.UiResources;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
@@ -39,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +58,8 @@ import org.xnio.Options;
 
 /**
  * One proxy node: the public listener (Undertow: routing, the gate, forwarding into tunnels), the tunnel listener for
- * agents (Netty, TLS, HTTP/2), and the admin listener (health). Start with {@link #start}; {@link #close()} stops
+ * agents (Netty, TLS, HTTP/2), and the admin listener (health, admin API). At start it subscribes to the registry's
+ * event bus, so revocations and kicks from any node close this node's live connections. Start with {@link #start}; {@link #close()} stops
  * everything and releases this node's agent leases.
  *
  * <p>Thread-safe.
@@ -55,6 +68,8 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
     private static final int MAX_HEADER_SIZE = 32 * 1024;
     private static final int MAX_HEADERS = 100;
+    /** How long the status endpoint waits for an app's answer before it says "starting". */
+    private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ProxyConfig config;
     private final TunnelServer tunnelServer;
@@ -63,9 +78,12 @@ public final class ProxyServer implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
+    private final LiveConnections live;
+    private final AutoCloseable events;
 
     private ProxyServer(ProxyConfig config, TunnelServer tunnelServer, Undertow publicServer, Undertow adminServer,
-            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler) {
+            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler, LiveConnections live,
+            AutoCloseable events) {
         this.config = config;
         this.tunnelServer = tunnelServer;
         this.publicServer = publicServer;
@@ -73,6 +91,8 @@ public final class ProxyServer implements AutoCloseable {
         this.leases = leases;
         this.blocking = blocking;
         this.scheduler = scheduler;
+        this.live = live;
+        this.events = events;
     }
 
     /** Binds all three listeners before returning; throws if any cannot bind (and leaves nothing running). */
@@ -85,6 +105,10 @@ public final class ProxyServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
+        TunnelsSeen tunnelsSeen = new TunnelsSeen(leases, config.clock());
+        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace());
+        RevocationEnforcer enforcer = new RevocationEnforcer(live, registry.revocations(), blocking, config.clock());
+        AutoCloseable events = null;
         TunnelServer tunnelServer = null;
         Undertow publicServer = null;
         Undertow adminServer = null;
@@ -97,15 +121,20 @@ public final class ProxyServer implements AutoCloseable {
                             .blockingExecutor(blocking)
                             .build(),
                     new JwtAgentAuthenticator(verifier),
-                    leases);
+                    tunnelsSeen);
+            // Before the public listener opens: no connection is admitted that a revocation could miss.
+            events = registry.events().subscribe(enforcer);
+            UiResources ui = UiResources.fromClasspath();
             IdentityAssertions identity = identityAssertions(config);
-            publicServer = publicServer(config, registry, verifier, tunnelServer, identity);
+            publicServer = publicServer(config, registry, verifier, tunnelServer, live, ui, identity);
             publicServer.start();
             adminServer = Undertow.builder()
                     .addHttpListener(config.adminPort(), config.adminHost())
                     .setIoThreads(1)
                     .setWorkerThreads(2)
-                    .setHandler(new JwksHandler(identity.jwksJson(), new AdminHandler()))
+                    .setHandler(new JwksHandler(identity.jwksJson(), new AdminPageHandler(ui, ErrorPages.load(),
+                            new AdminHandler(new AdminApi(verifier, registry, live, enforcer, tunnelServer::tunnels,
+                                    tunnelsSeen, config.nodeId(), config.clock(), config.revocationTtl())))))
                     .build();
             adminServer.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -115,28 +144,33 @@ public final class ProxyServer implements AutoCloseable {
             if (tunnelServer != null) {
                 tunnelServer.close();
             }
+            closeQuietly(events);
             blocking.shutdownNow();
             scheduler.shutdownNow();
             JwksKeySource.closeAll(config.tokenSettings().keySources());
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
-        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler);
+        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler,
+                live, events);
         logger.info("{} proxy up: public {} tunnel {} admin {}", config.nodeId(), server.publicAddress(),
                 server.tunnelAddress(), server.adminAddress());
         return server;
     }
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
-            TunnelServer tunnelServer, IdentityAssertions identity) throws IOException, GeneralSecurityException {
-        ErrorPages errorPages = ErrorPages.load();
+            TunnelServer tunnelServer, LiveConnections live, UiResources ui, IdentityAssertions identity)
+            throws IOException, GeneralSecurityException {
+        ErrorPages errorPages = ErrorPages.load()
+                .withStartingPage(StartingPage.load(ex -> Admission.find(ex).map(a -> a.route().prefix())));
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
-        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock(),
-                config.cookieMaxAge(), config.cookieAbsoluteMaxAge());
+        SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
+        AppCookies cookies = new AppCookies(cookieSecret, config.clock(), config.cookieMaxAge(), config.cookieAbsoluteMaxAge());
         boolean secure = config.publicTls();
-        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
+        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
+        AppPagesHandler appPages = new AppPagesHandler(new AppProbe(tunnelServer::tunnel, APP_PROBE_TIMEOUT), errorPages, forwarding);
         GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure,
-                new IdentityHandler(identity, forwarding));
+                new IdentityHandler(identity, appPages));
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure, config.clock());
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(config.ioThreads())
@@ -153,7 +187,10 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new JwksHandler(identity.jwksJson(), new FrontHandler(router, errorPages, launch, gate)));
+                .setHandler(new JwksHandler(identity.jwksJson(), new FrontHandler(router, errorPages, launch,
+                        new PortalHandler(verifier, registry, router, launch, errorPages, ui, cookieSecret, secure,
+                                config.cookieMaxAge(), config.clock()),
+                        gate)));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);
@@ -179,6 +216,11 @@ public final class ProxyServer implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** This node's live connections (for tests; the admin API lists them). */
+    public LiveConnections liveConnections() {
+        return live;
+    }
+
     /** The tunnel listener (for tests and the admin API). */
     public TunnelServer tunnelServer() {
         return tunnelServer;
@@ -187,6 +229,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         logger.info("{} proxy stopping", config.nodeId());
+        closeQuietly(events);
         publicServer.stop();
         adminServer.stop();
         tunnelServer.close();
@@ -217,6 +260,17 @@ public final class ProxyServer implements AutoCloseable {
             throw new GeneralSecurityException(file + ": a " + key.getAlgorithm() + " key (expected: EC P-256, for ES256)");
         }
         return new IdentityAssertions(ec, config.identityIssuer(), config.identityTtl(), config.clock());
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            logger.debug("closing {} failed: {}", c, e.toString());
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

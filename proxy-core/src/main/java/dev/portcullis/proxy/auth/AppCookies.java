@@ -52,23 +52,26 @@ public final class AppCookies {
     private static final String LOGIN_AT = "lat";
 
     /**
-     * What a valid cookie says. Whether it matches the request's session and app is the caller's check.
+     * What a valid cookie says. Whether it matches the request's session and app is the caller's check. Cookies
+     * this proxy issues always carry {@code issuedAt}, {@code id} and {@code loginAt}; they are null only for claims
+     * built by hand without them (revocations by user or session then refuse such a cookie).
      *
+     * @param issuedAt when this cookie value was issued ({@code iat}; a refresh moves it)
      * @param id the login's id ({@code jti}): new at every launch, kept when the cookie slides (so revoking it
      *     revokes every refreshed copy)
-     * @param issuedAt when this cookie value was issued ({@code iat}; a refresh moves it)
-     * @param loginAt when the launch that started this login happened; {@code <= issuedAt}
+     * @param loginAt when the launch that started this login happened ({@code lat}); {@code <= issuedAt}
      */
-    public record CookieClaims(String subject, String sessionId, String app, String id, Instant issuedAt,
-            Instant loginAt, Instant expiresAt) {
+    public record CookieClaims(String subject, String sessionId, String app, Instant expiresAt, Instant issuedAt,
+            String id, Instant loginAt) {
         public CookieClaims {
             requireNonNull(subject, "subject");
             requireNonNull(sessionId, "sessionId");
             requireNonNull(app, "app");
-            requireNonNull(id, "id");
-            requireNonNull(issuedAt, "issuedAt");
-            requireNonNull(loginAt, "loginAt");
             requireNonNull(expiresAt, "expiresAt");
+        }
+
+        public CookieClaims(String subject, String sessionId, String app, Instant expiresAt) {
+            this(subject, sessionId, app, expiresAt, null, null, null);
         }
     }
 
@@ -154,6 +157,9 @@ public final class AppCookies {
      */
     public Optional<Issued> refresh(CookieClaims claims) {
         requireNonNull(claims, "claims");
+        if (claims.issuedAt() == null || claims.id() == null || claims.loginAt() == null) {
+            return Optional.empty(); // not one of ours: nothing to slide
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         if (Duration.between(claims.issuedAt(), now).compareTo(idleTimeout.dividedBy(2)) < 0) {
             return Optional.empty();
@@ -209,8 +215,7 @@ public final class AppCookies {
             if (lat.isAfter(iat) || claims.getExpiration().toInstant().isAfter(lat.plus(absoluteTimeout))) {
                 throw new TokenRejectedException(TokenRejectedException.Reason.BAD_CLAIM_TYPE, "cookie outlives its login");
             }
-            return Optional.of(new CookieClaims(subject, sessionId, app, id, iat, lat,
-                    claims.getExpiration().toInstant()));
+            return Optional.of(new CookieClaims(subject, sessionId, app, claims.getExpiration().toInstant(), iat, id, lat));
         } catch (TokenRejectedException e) {
             logger.debug("cookie rejected: {}", e.getMessage());
         } catch (JwtException | IllegalArgumentException e) {

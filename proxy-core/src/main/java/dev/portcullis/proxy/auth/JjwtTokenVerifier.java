@@ -190,7 +190,7 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             }
         }
         String tokenId = jws.stringClaim("jti");
-        if (expected == TokenClass.LAUNCH) {
+        if (expected.isSingleUse()) {
             if (tokenId == null) {
                 throw missing("jti");
             }
@@ -199,7 +199,8 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             }
             checkLaunchLifetime(claims, exp);
         }
-        return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant());
+        Date iat = claims.getIssuedAt();
+        return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant(), iat == null ? null : iat.toInstant());
     }
 
     /**

@@ -161,6 +161,7 @@ public final class TokenSettings {
         private Builder() {
             audiences.put(TokenClass.LAUNCH, "portcullis");
             audiences.put(TokenClass.ACCESS, "portcullis");
+            audiences.put(TokenClass.LOGIN, "portcullis");
             audiences.put(TokenClass.AGENT, "portcullis-agent");
             audiences.put(TokenClass.ADMIN, "portcullis-admin");
         }
@@ -171,11 +172,12 @@ public final class TokenSettings {
             return this;
         }
 
-        /** The audience of launch and access tokens; default {@code portcullis}. */
+        /** The audience of launch, access and login tokens; default {@code portcullis}. */
         public Builder audience(String audience) {
             nonBlank(audience, "audience");
             audiences.put(TokenClass.LAUNCH, audience);
             audiences.put(TokenClass.ACCESS, audience);
+            audiences.put(TokenClass.LOGIN, audience);
             return this;
         }
 

@@ -29,7 +29,8 @@ record ProxyFile(
         Cookie cookie,
         Identity identity,
         Lease lease,
-        List<StaticSession> sessions) {
+        List<StaticSession> sessions,
+        Revocations revocation) {
 
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
@@ -37,6 +38,9 @@ record ProxyFile(
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
     record Cookie(String secretFile, String maxAge, String absoluteMaxAge) {}
+
+    /** Key {@code revocation}: how long revocations are kept, and the grace after a credential expires mid-connection. */
+    record Revocations(String ttl, String expiryGrace) {}
 
     record Identity(String keyFile, String issuer, String ttl) {}
 
@@ -106,6 +110,14 @@ record ProxyFile(
             b.lease(
                     ConfigFiles.duration("lease.ttl", lease.ttl(), DEFAULT_LEASE_TTL),
                     ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), DEFAULT_HEARTBEAT));
+        }
+        if (revocation != null) {
+            if (revocation.ttl() != null) {
+                b.revocationTtl(ConfigFiles.duration("revocation.ttl", revocation.ttl(), null));
+            }
+            if (revocation.expiryGrace() != null) {
+                b.expiryGrace(ConfigFiles.duration("revocation.expiry-grace", revocation.expiryGrace(), null));
+            }
         }
         // Last: it opens key sources (a JWKS URL has an HTTP client), which a later error must not leak.
         TokenSettings settings = ConfigFiles.require("tokens", tokens).toSettings(dir);

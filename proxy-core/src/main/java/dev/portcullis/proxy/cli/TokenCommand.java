@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code portcullis token}: mints a token with a private JWK, as a control plane would. For demos, tests and
  * operators bootstrapping an agent; production tokens come from the control plane.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access, agent or admin token (prints it).")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access, login, agent or admin token (prints it).")
 public final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,10 +26,10 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--private-jwk", required = true, description = "Private JWK file (the demo prints its path).")
     Path privateJwk;
 
-    @Option(names = "--class", required = true, description = "launch, access, agent or admin.")
+    @Option(names = "--class", required = true, description = "launch, access, login (dashboard sign-in), agent or admin.")
     String tokenClass;
 
-    @Option(names = "--subject", required = true, description = "User id (launch/access), agent id (agent) or calling service (admin).")
+    @Option(names = "--subject", required = true, description = "User id (launch/access/login), agent id (agent) or calling service (admin).")
     String subject;
 
     @Option(names = "--session", description = "Session id (launch/access).")
@@ -59,7 +59,7 @@ public final class TokenCommand implements Callable<Integer> {
         try {
             cls = TokenClass.valueOf(tokenClass.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access, agent or admin)", e);
+            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access, login, agent or admin)", e);
         }
         if (cls.isUserToken() && (session == null || app == null)) {
             throw new ConfigException("--session and --app are required for a " + tokenClass + " token");

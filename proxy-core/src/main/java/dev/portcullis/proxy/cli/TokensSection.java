@@ -21,14 +21,15 @@ import java.util.Map;
 /**
  * The {@code tokens:} section of the proxy file: the issuer and clock skew, defaults for every token class (key
  * source, refresh interval, algorithm), and one optional block per class ({@code launch}, {@code access},
- * {@code agent}, {@code admin}) overriding them. The flat keys of earlier files ({@code audience},
- * {@code agent-audience}) are still accepted; setting a value both flat and in the class block is an error.
+ * {@code agent}, {@code admin}, {@code login}) overriding them. The flat keys of earlier files ({@code audience},
+ * {@code agent-audience}, {@code admin-audience}) are still accepted; setting a value both flat and in the class block is an error.
  */
 record TokensSection(
         String issuer,
         String clockSkew,
         String audience,
         String agentAudience,
+        String adminAudience,
         String jwksFile,
         String jwksUrl,
         String refreshInterval,
@@ -36,7 +37,8 @@ record TokensSection(
         TokenClassSection launch,
         TokenClassSection access,
         TokenClassSection agent,
-        TokenClassSection admin) {
+        TokenClassSection admin,
+        TokenClassSection login) {
 
     static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(5);
 
@@ -79,6 +81,7 @@ record TokensSection(
             case ACCESS -> access;
             case AGENT -> agent;
             case ADMIN -> admin;
+            case LOGIN -> login;
         };
         return s == null ? new TokenClassSection(null, null, null, null, null, null, null, null) : s;
     }
@@ -86,10 +89,18 @@ record TokensSection(
     private void configure(TokenSettings.Builder ts, TokenClass c, TokenClassSection s, Path dir,
             Map<String, JwksKeySource> shared) {
         String key = "tokens." + c.claimValue();
-        String flatAudience = c.isUserToken() ? audience : c == TokenClass.AGENT ? agentAudience : null;
+        String flatKey = switch (c) {
+            case AGENT -> "agent-audience";
+            case ADMIN -> "admin-audience";
+            default -> "audience";
+        };
+        String flatAudience = switch (c) {
+            case AGENT -> agentAudience;
+            case ADMIN -> adminAudience;
+            default -> audience;
+        };
         if (flatAudience != null && s.audience() != null) {
-            throw new ConfigException(key + ".audience and tokens." + (c.isUserToken() ? "audience" : "agent-audience")
-                    + ": both set (expected: one)");
+            throw new ConfigException(key + ".audience and tokens." + flatKey + ": both set (expected: one)");
         }
         String aud = s.audience() != null ? s.audience() : flatAudience;
         if (aud != null) {

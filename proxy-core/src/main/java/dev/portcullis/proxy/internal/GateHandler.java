@@ -11,9 +11,11 @@ import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.forward.Admission;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
+import dev.portcullis.proxy.live.Credential;
 import dev.portcullis.proxy.route.Route;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.RegistryException;
+import dev.portcullis.registry.Revocation;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
 import io.undertow.server.HttpHandler;
@@ -26,7 +28,7 @@ import java.util.Optional;
  * the credential (a bearer ACCESS token in Authorization or, for a WebSocket upgrade, in Sec-WebSocket-Protocol
  * ({@link SubprotocolToken}); else the proxy's cookie for this session and app; never a query parameter), that its session and app
  * are the route's, and that the registry's owner of the session is its subject. Every mismatch, unknown session or
- * unknown app is the same 404 (no oracle); a missing or invalid credential is 401. Then removes the proxy's own
+ * unknown app is the same 404 (no oracle); a missing, invalid or revoked credential is 401. Then removes the proxy's own
  * credentials from the request and hands it to {@code next} on the I/O thread with an {@link Admission}.
  *
  * <p>Immutable and thread-safe.
@@ -69,6 +71,7 @@ public final class GateHandler implements HttpHandler {
             bearer = subprotocolBearer;
         }
         String subject = null;
+        Credential credential = null;
         boolean byCookie = false;
         AppCookies.CookieClaims cookie = null;
         String rejection = "no credentials";
@@ -80,6 +83,7 @@ public final class GateHandler implements HttpHandler {
                     return;
                 }
                 subject = token.subject();
+                credential = new Credential(subject, token.tokenId(), token.issuedAt(), token.expiresAt());
                 if (bearerInAuthorization) {
                     // Ours: it never reaches the app.
                     exchange.getRequestHeaders().remove(Headers.AUTHORIZATION);
@@ -97,6 +101,11 @@ public final class GateHandler implements HttpHandler {
                     return;
                 }
                 subject = claims.get().subject();
+                // A live connection outlives the cookie value it opened with (the cookie slides while the user is
+                // active); it ends at the login's absolute cap, or earlier by revocation.
+                AppCookies.CookieClaims c = claims.get();
+                credential = new Credential(subject, c.id(), c.issuedAt(),
+                        c.loginAt() == null ? c.expiresAt() : c.loginAt().plus(cookies.absoluteTimeout()));
                 byCookie = true;
                 cookie = claims.get();
             } else if (bearer == null && CookieHeader.value(exchange.getRequestHeaders(), name).isPresent()) {
@@ -109,6 +118,12 @@ public final class GateHandler implements HttpHandler {
         }
         SessionRecord session;
         try {
+            Optional<Revocation> revoked = registry.revocations()
+                    .find(credential.tokenId(), subject, route.session(), credential.issuedAt());
+            if (revoked.isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "credential revoked (" + revoked.get().kind() + ")");
+                return;
+            }
             session = registry.session(route.session()).orElse(null);
         } catch (RegistryException e) {
             errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
@@ -128,11 +143,12 @@ public final class GateHandler implements HttpHandler {
         }
         CookieHeader.stripProxyCookies(exchange.getRequestHeaders());
         new Admission(route, session, app.get(), byCookie).attachTo(exchange);
+        credential.attachTo(exchange);
         exchange.dispatch(exchange.getIoThread(), next);
     }
 
-    /** The bearer token of the Authorization header, or null if there is none. */
-    private static String bearerToken(HttpServerExchange exchange) {
+    /** The bearer token of the Authorization header, or null if there is none (the admin API reads it too). */
+    public static String bearerToken(HttpServerExchange exchange) {
         String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (auth == null || auth.length() <= BEARER.length() || !auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;

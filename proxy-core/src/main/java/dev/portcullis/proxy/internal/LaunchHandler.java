@@ -89,6 +89,12 @@ public final class LaunchHandler implements HttpHandler {
         }
         SessionId sid = SessionId.parseOrNull(token.sessionId());
         try {
+            // A launch token issued before a revocation must not buy a cookie issued after it.
+            var revoked = registry.revocations().find(token.tokenId(), token.subject(), sid, token.issuedAt());
+            if (revoked.isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "launch token revoked (" + revoked.get().kind() + ")");
+                return;
+            }
             SessionRecord session = sid == null ? null : registry.session(sid).orElse(null);
             if (session == null || !session.owner().equals(token.subject()) || session.app(token.app()).isEmpty()) {
                 errorPages.send(exchange, ProxyError.NOT_FOUND, "launch for an unknown session/app or another owner");
@@ -111,14 +117,24 @@ public final class LaunchHandler implements HttpHandler {
             errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
             return;
         }
-        boolean subdomain = router.subdomainMode();
-        String name = AppCookies.cookieName(sid.value(), token.app(), subdomain, secure);
-        String path = subdomain ? "/" : Route.pathPrefix(sid, token.app());
-        // Always a new login id: a cookie the browser already holds (perhaps planted) is replaced, never adopted.
-        AppCookies.Issued cookie = cookies.issue(token.subject(), sid.value(), token.app());
-        SetCookieHeader.add(exchange, name, path, cookie, secure);
+        String path = setAppCookie(exchange, token.subject(), sid, token.app());
         logger.info("{} launch: session {} app {} cookie issued", id, sid, token.app());
         redirect(exchange, path);
+    }
+
+    /**
+     * Adds the Set-Cookie of the app cookie for {@code subject} on {@code sid}/{@code app} (the caller has checked
+     * that the registry says the subject owns it) and returns the app's URL path to redirect to. Also used by the
+     * dashboard's open endpoint.
+     */
+    public String setAppCookie(HttpServerExchange exchange, String subject, SessionId sid, String app) {
+        boolean subdomain = router.subdomainMode();
+        String name = AppCookies.cookieName(sid.value(), app, subdomain, secure);
+        String path = subdomain ? "/" : Route.pathPrefix(sid, app);
+        // Always a new login id: a cookie the browser already holds (perhaps planted) is replaced, never adopted.
+        AppCookies.Issued cookie = cookies.issue(subject, sid.value(), app);
+        SetCookieHeader.add(exchange, name, path, cookie, secure);
+        return path;
     }
 
     private static void redirect(HttpServerExchange exchange, String location) {

@@ -23,7 +23,7 @@ class AppCookiesTest {
         AppCookies.Issued issued = cookies.issue("alice", "s1", "lab");
         assertThat(issued.maxAge()).isEqualTo(Duration.ofHours(1));
         CookieClaims claims = cookies.verify(issued.value()).orElseThrow();
-        assertThat(claims).isEqualTo(new CookieClaims("alice", "s1", "lab", claims.id(), NOW, NOW, NOW.plus(Duration.ofHours(1))));
+        assertThat(claims).isEqualTo(new CookieClaims("alice", "s1", "lab", NOW.plus(Duration.ofHours(1)), NOW, claims.id(), NOW));
         assertThat(claims.id()).isNotBlank();
     }
 

@@ -57,6 +57,9 @@ class ConfigFilesTest {
         // One file for all classes: one source, read once.
         assertThat(config.tokenSettings().keySources()).singleElement()
                 .isInstanceOfSatisfying(JwksKeySource.class, s -> assertThat(s.refreshInterval()).isEqualTo(Duration.ofMinutes(5)));
+        assertThat(config.tokenSettings().adminAudience()).isEqualTo("portcullis-admin");
+        assertThat(config.revocationTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.expiryGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(f.registrySpec()).isEqualTo("redis://127.0.0.1:6379/0");
         List<SessionRecord> sessions = f.staticSessions();
         assertThat(sessions).singleElement().satisfies(s -> {
