@@ -197,7 +197,10 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             if (tokenId.isEmpty() || tokenId.length() > MAX_JTI_LENGTH) {
                 throw new TokenRejectedException(Reason.BAD_CLAIM_TYPE, "jti: empty or longer than " + MAX_JTI_LENGTH);
             }
-            checkLaunchLifetime(claims, exp);
+            if (expected == TokenClass.LAUNCH) {
+                // Login links (the dashboard's sign-in) keep their own, longer lifetime.
+                checkLaunchLifetime(claims, exp);
+            }
         }
         Date iat = claims.getIssuedAt();
         return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant(), iat == null ? null : iat.toInstant());

@@ -153,6 +153,14 @@ class TokenClassesTest {
         }
     }
 
+    @Test
+    void theLaunchLifetimeCapDoesNotApplyToLoginLinks() throws Exception {
+        String login = minter.mint(TokenClass.LOGIN, "alice", null, null, Duration.ofMinutes(15));
+        assertThat(verifier.verify(login, TokenClass.LOGIN).subject()).isEqualTo("alice");
+        String launch = minter.mint(TokenClass.LAUNCH, "alice", "s1", "lab", Duration.ofMinutes(15));
+        assertThat(reason(launch, TokenClass.LAUNCH)).isEqualTo(Reason.LIFETIME_TOO_LONG);
+    }
+
     private String mint(TokenClass c) {
         return c.isUserToken()
                 ? minter.mint(c, "alice", "s1", "lab", Duration.ofMinutes(2))
