@@ -1,7 +1,7 @@
 // Step runner shared by the browser scenarios: launches Debian's Chromium through playwright-core (never a downloaded
 // browser), runs named steps each under its own timeout, screenshots every step, and reports one JSON line per step on
 // stdout for the Java test to assert on:
-//   {"step":"create notebook","ok":true,"screenshot":"…/02-create-notebook.png"}
+//   {"step":"create notebook","ok":true,"ms":2310,"screenshot":"…/02-create-notebook.png"}
 //   {"step":"run print(6*7)","ok":false,"error":"…","screenshot":"…/03-run-print-6-7-FAILED.png"}
 // Exit status 0 when every step passed, 1 when one failed (the run stops at the first failure), 2 on a usage error.
 import { chromium } from 'playwright-core';
@@ -68,16 +68,18 @@ export async function run(options, scenario) {
             count += 1;
             const file = join(outDir, `${String(count).padStart(2, '0')}-${slug(name)}`);
             let timer;
+            const started = Date.now();
             const deadline = new Promise((_, reject) => {
                 timer = setTimeout(() => reject(new Error(`step timed out after ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
             });
             try {
                 const detail = await Promise.race([fn(), deadline]);
                 const screenshot = await shoot(session.page, `${file}.png`);
-                report({ step: name, ok: true, detail: detail === undefined ? null : String(detail), screenshot });
+                report({ step: name, ok: true, ms: Date.now() - started, detail: detail === undefined ? null : String(detail),
+                    screenshot });
             } catch (e) {
                 const screenshot = await shoot(session.page, `${file}-FAILED.png`);
-                report({ step: name, ok: false, error: String(e && e.message ? e.message : e).split('\n')[0],
+                report({ step: name, ok: false, ms: Date.now() - started, error: String(e && e.message ? e.message : e).split('\n')[0],
                     url: session.page ? session.page.url() : null, screenshot });
                 throw e;
             } finally {

@@ -6,7 +6,6 @@ import dev.portcullis.proxy.NotebookFixture.Mode;
 import dev.portcullis.proxy.browser.BrowserRun;
 import dev.portcullis.proxy.browser.BrowserScripts;
 import dev.portcullis.proxy.browser.BrowserTools;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * python3-terminado, nodejs and npm (see {@link BrowserTools}).
  */
 class NotebookBrowserTest {
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
     private static final Map<Mode, NotebookFixture> fixtures = new EnumMap<>(Mode.class);
 
     @BeforeAll
@@ -62,13 +60,12 @@ class NotebookBrowserTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void launchLinkOpensANotebookThatRunsCodeAndATerminal(Mode mode) {
+    void launchLinkOpensANotebookThatRunsCodeAndATerminal(Mode mode) throws Exception {
         NotebookFixture f = fixtures.get(mode);
         Map<String, Object> options = new HashMap<>();
         options.put("launchUrl", f.launchUrl(ProxyTestKit.SESSION, ProxyTestKit.OWNER));
         options.put("appUrl", f.appUrl(ProxyTestKit.SESSION));
-        options.put("hostResolverRules", f.hostResolverRules());
-        BrowserRun run = BrowserScripts.run("notebook.mjs", options, f.artifacts("notebook"), RUN_TIMEOUT);
+        BrowserRun run = f.run("notebook.mjs", "notebook", options);
 
         run.assertPassed("follow launch link", "create notebook", "run print(6*7)", "open terminal", "run echo hello-$((2+3))");
         assertThat(run.step("run print(6*7)").detail()).isEqualTo("42");
@@ -81,12 +78,11 @@ class NotebookBrowserTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void withoutALaunchLinkOrWithAnotherSessionsCookieTheBrowserGetsNoNotebookAndJupyterSeesNoRequest(Mode mode) {
+    void withoutALaunchLinkOrWithAnotherSessionsCookieTheBrowserGetsNoNotebookAndJupyterSeesNoRequest(Mode mode) throws Exception {
         NotebookFixture f = fixtures.get(mode);
         String appA = f.appUrl(ProxyTestKit.SESSION);
         int before = f.relay.connections();
         Map<String, Object> options = new HashMap<>();
-        options.put("hostResolverRules", f.hostResolverRules());
         options.put("visits", List.of(
                 Map.of("name", "open the notebook without a launch link", "url", appA),
                 Map.of("name", "launch session B", "url", f.launchUrl(ProxyTestKit.OTHER_SESSION, ProxyTestKit.OTHER_OWNER)),
@@ -94,7 +90,7 @@ class NotebookBrowserTest {
                 Map.of("name", "open the notebook with B's cookie copied under A's name", "url", appA + "tree",
                         "copyCookie", Map.of("from", f.cookieName(ProxyTestKit.OTHER_SESSION),
                                 "to", f.cookieName(ProxyTestKit.SESSION), "url", appA))));
-        BrowserRun run = BrowserScripts.run("visit.mjs", options, f.artifacts("denied"), RUN_TIMEOUT);
+        BrowserRun run = f.run("visit.mjs", "denied", options);
 
         run.assertPassed("open the notebook without a launch link", "launch session B",
                 "open the notebook with B's cookie in the browser", "open the notebook with B's cookie copied under A's name");

@@ -2,17 +2,21 @@ package dev.portcullis.proxy;
 
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.browser.BrowserRun;
 import dev.portcullis.proxy.browser.BrowserScripts;
 import dev.portcullis.proxy.browser.CountingRelay;
 import dev.portcullis.proxy.browser.JupyterServer;
-import dev.portcullis.registry.SessionId;
 import dev.portcullis.proxy.route.Route;
+import dev.portcullis.registry.SessionId;
 import dev.portcullis.tunnel.TunnelSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -29,6 +33,7 @@ final class NotebookFixture implements AutoCloseable {
 
     static final String APPS_DOMAIN = "apps.test";
     static final String OTHER_APP_TEXT = "Session B's own app";
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
     final Mode mode;
     private final Path dir;
@@ -89,14 +94,19 @@ final class NotebookFixture implements AutoCloseable {
         return AppCookies.cookieName(session, ProxyTestKit.APP, mode == Mode.SUBDOMAIN, false);
     }
 
-    /** Chromium's host mapping for the subdomain hosts, or null in path mode. */
-    String hostResolverRules() {
-        return mode == Mode.SUBDOMAIN ? "MAP *." + APPS_DOMAIN + " 127.0.0.1" : null;
-    }
-
-    /** Where a scenario's screenshots and logs go: {@code target/browser-artifacts/<mode>/<scenario>}. */
-    Path artifacts(String scenario) {
-        return BrowserScripts.ARTIFACTS.resolve(mode.name().toLowerCase(Locale.ROOT)).resolve(scenario);
+    /**
+     * Runs a browser scenario in this mode (subdomain hosts mapped to loopback) with its artifacts in
+     * {@code target/browser-artifacts/<mode>/<scenario>/}, and keeps Jupyter's log there too.
+     */
+    BrowserRun run(String script, String scenario, Map<String, Object> options) throws IOException {
+        Path out = BrowserScripts.ARTIFACTS.resolve(mode.name().toLowerCase(Locale.ROOT)).resolve(scenario);
+        Map<String, Object> all = new HashMap<>(options);
+        if (mode == Mode.SUBDOMAIN) {
+            all.put("hostResolverRules", "MAP *." + APPS_DOMAIN + " 127.0.0.1");
+        }
+        BrowserRun run = BrowserScripts.run(script, all, out, RUN_TIMEOUT);
+        Files.copy(jupyter.log(), out.resolve("jupyter.log"), StandardCopyOption.REPLACE_EXISTING);
+        return run;
     }
 
     @Override
