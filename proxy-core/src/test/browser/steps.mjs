@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const STEP_TIMEOUT_MS = 30_000;
+// Generous for a loaded 2-core CI machine (a kernel start has taken 13 s there); a healthy step takes 0.3-3 s.
+export const STEP_TIMEOUT_MS = 45_000;
 
 /** The flags the project's CI machine needs: no GPU, no sandbox as root, no background traffic to the closed network. */
 export function chromiumArgs(hostResolverRules) {

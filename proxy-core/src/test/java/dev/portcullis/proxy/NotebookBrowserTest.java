@@ -73,6 +73,13 @@ class NotebookBrowserTest {
         assertThat(f.relay.firstLines())
                 .anySatisfy(line -> assertThat(line).matches("GET " + jupyterPath(f, "api/kernels/[^/]+/channels") + ".* HTTP/1.1"))
                 .anySatisfy(line -> assertThat(line).matches("GET " + jupyterPath(f, "terminals/websocket/[^/ ]+") + " HTTP/1.1"));
+        // ... and none of it carried the proxy's launch token or cookie: Jupyter saw only its own.
+        assertThat(f.relay.heads()).allSatisfy(head -> {
+            assertThat(head.lines().findFirst().orElse("")).doesNotContain("token=");
+            assertThat(head.lines().filter(h -> h.regionMatches(true, 0, "cookie:", 0, 7)))
+                    .allSatisfy(cookie -> assertThat(cookie).doesNotContain(f.cookieName(ProxyTestKit.SESSION) + "="));
+            assertThat(head).doesNotContainIgnoringCase("authorization:");
+        });
     }
 
     @ParameterizedTest

@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback TCP relay in front of an app that counts the connections reaching it and keeps the first line of each
- * (the request line, for an HTTP app), so that a test can assert that an app saw no request at all. The agent opens
- * one app connection per tunnel stream, so connections count requests (a WebSocket is one).
+ * A loopback TCP relay in front of an app that counts the connections reaching it and keeps the start of each (up to
+ * the end of the request head, at most {@value #MAX_HEAD} bytes of the first read), so that a test can assert that an
+ * app saw no request at all, or what the requests that did arrive carried. The agent opens one app connection per
+ * tunnel stream, so connections count requests (a WebSocket is one).
  *
  * <p>Blocking sockets, two threads per connection, at most {@value #MAX_CONNECTIONS} open connections (more are
  * refused): a test fixture, never on a proxy I/O thread. Thread-safe.
@@ -31,13 +32,14 @@ import org.slf4j.LoggerFactory;
 public final class CountingRelay implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(CountingRelay.class);
     private static final int MAX_CONNECTIONS = 256;
-    private static final int MAX_FIRST_LINES = 2000;
+    private static final int MAX_HEADS = 1000;
+    private static final int MAX_HEAD = 8 * 1024;
 
     private final ServerSocket server;
     private final int targetPort;
     private final ExecutorService threads;
     private final AtomicInteger connections = new AtomicInteger();
-    private final List<String> firstLines = new ArrayList<>();
+    private final List<String> heads = new ArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     private CountingRelay(ServerSocket server, int targetPort) {
@@ -68,11 +70,16 @@ public final class CountingRelay implements AutoCloseable {
         return connections.get();
     }
 
-    /** The first line of every connection so far (for failure messages). */
-    public List<String> firstLines() {
-        synchronized (firstLines) {
-            return List.copyOf(firstLines);
+    /** The request head (or what the first read held of it) of every connection so far, in arrival order. */
+    public List<String> heads() {
+        synchronized (heads) {
+            return List.copyOf(heads);
         }
+    }
+
+    /** The first line of every connection so far: request lines, for an HTTP app. */
+    public List<String> firstLines() {
+        return heads().stream().map(h -> h.lines().findFirst().orElse("")).toList();
     }
 
     private void acceptLoop() {
@@ -108,15 +115,15 @@ public final class CountingRelay implements AutoCloseable {
      * Copies {@code from} to {@code to} until EOF, then half-closes {@code to}; an error closes both sockets (which
      * ends the other direction too). The second pump of a connection to finish closes both sockets.
      */
-    private void pump(Socket from, Socket to, boolean recordFirstLine, AtomicInteger pumpsDone) {
+    private void pump(Socket from, Socket to, boolean recordHead, AtomicInteger pumpsDone) {
         byte[] buffer = new byte[16 * 1024];
-        boolean first = recordFirstLine;
+        boolean first = recordHead;
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 if (first) {
-                    recordFirstLine(buffer, n);
+                    recordHead(buffer, n);
                     first = false;
                 }
                 out.write(buffer, 0, n);
@@ -130,19 +137,17 @@ public final class CountingRelay implements AutoCloseable {
             if (pumpsDone.incrementAndGet() == 2) {
                 closeQuietly(from);
                 closeQuietly(to);
-                open.remove(recordFirstLine ? from : to);
+                open.remove(recordHead ? from : to);
             }
         }
     }
 
-    private void recordFirstLine(byte[] buffer, int n) {
-        int end = 0;
-        while (end < n && end < 200 && buffer[end] != '\r' && buffer[end] != '\n') {
-            end++;
-        }
-        synchronized (firstLines) {
-            if (firstLines.size() < MAX_FIRST_LINES) {
-                firstLines.add(new String(buffer, 0, end, StandardCharsets.ISO_8859_1));
+    private void recordHead(byte[] buffer, int n) {
+        String start = new String(buffer, 0, Math.min(n, MAX_HEAD), StandardCharsets.ISO_8859_1);
+        int end = start.indexOf("\r\n\r\n");
+        synchronized (heads) {
+            if (heads.size() < MAX_HEADS) {
+                heads.add(end < 0 ? start : start.substring(0, end));
             }
         }
     }
