@@ -7,7 +7,10 @@ import dev.portcullis.proxy.browser.BrowserScripts;
 import dev.portcullis.proxy.browser.CountingRelay;
 import dev.portcullis.proxy.browser.JupyterServer;
 import dev.portcullis.proxy.route.Route;
+import dev.portcullis.registry.AppKind;
+import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
+import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.tunnel.TunnelSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import mockwebserver3.Dispatcher;
@@ -60,6 +64,9 @@ final class NotebookFixture implements AutoCloseable {
             relay = CountingRelay.start(jupyter.port());
             kit = ProxyTestKit.start(relay.port(), otherApp.getPort(), TunnelSettings.defaults(), 1,
                     b -> mode == Mode.SUBDOMAIN ? b.appsDomain(APPS_DOMAIN) : b);
+            // As a control plane would register it: the app is a Jupyter server.
+            kit.registry.putSession(new SessionRecord(new SessionId(ProxyTestKit.SESSION), ProxyTestKit.OWNER,
+                    ProxyTestKit.AGENT, List.of(new AppSpec(ProxyTestKit.APP, relay.port(), AppKind.JUPYTER))));
         } catch (Exception | Error e) {
             close();
             throw e;
