@@ -1,7 +1,8 @@
 // A person opening a Jupyter notebook through Portcullis: follow the launch link, create a notebook, run print(6*7)
 // and see 42 (HTTP + the kernel WebSocket), then open a Jupyter terminal, run echo hello-$((2+3)) and see hello-5
-// (the terminal WebSocket). Options: {"launchUrl", "appUrl" (the app's root as the browser sees it, ending in '/'),
-// "outDir", "hostResolverRules"?}.
+// (the terminal WebSocket); the same launch link, replayed in another browser, opens nothing.
+// Options: {"launchUrl", "appUrl" (the app's root as the browser sees it, ending in '/'), "outDir",
+// "hostResolverRules"?}.
 import { run, scenarioArgs } from './steps.mjs';
 
 const options = scenarioArgs();
@@ -74,6 +75,14 @@ await run(options, async (s) => {
         await terminal.waitForFunction(() => [...document.querySelectorAll('#terminado-container .xterm-rows > div')]
             .some((row) => row.textContent.trim() === 'hello-5'));
         return 'hello-5';
+    });
+
+    await s.step('replay the launch link in another browser', async () => {
+        // Someone who finds the link in a history or a log: it was single-use.
+        const other = await s.newContext();
+        s.page = await other.newPage();
+        const response = await s.page.goto(options.launchUrl);
+        return response ? response.status() : null;
     });
 
     await context.close();

@@ -67,8 +67,10 @@ class NotebookBrowserTest {
         options.put("appUrl", f.appUrl(ProxyTestKit.SESSION));
         BrowserRun run = f.run("notebook.mjs", "notebook", options);
 
-        run.assertPassed("follow launch link", "create notebook", "run print(6*7)", "open terminal", "run echo hello-$((2+3))");
+        run.assertPassed("follow launch link", "create notebook", "run print(6*7)", "open terminal", "run echo hello-$((2+3))",
+                "replay the launch link in another browser");
         assertThat(run.step("run print(6*7)").detail()).isEqualTo("42");
+        assertThat(run.step("replay the launch link in another browser").detail()).isEqualTo("401");
         // Everything the browser did reached Jupyter through the tunnel and the relay, WebSockets included.
         assertThat(f.relay.firstLines())
                 .anySatisfy(line -> assertThat(line).matches("GET " + jupyterPath(f, "api/kernels/[^/]+/channels") + ".* HTTP/1.1"))
