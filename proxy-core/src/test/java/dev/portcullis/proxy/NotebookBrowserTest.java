@@ -43,8 +43,17 @@ class NotebookBrowserTest {
             }));
         }
         BrowserScripts.installDependencies();
+        Exception failure = null;
         for (Mode mode : Mode.values()) {
-            fixtures.put(mode, starting.get(mode).get(90, TimeUnit.SECONDS));
+            try {
+                fixtures.put(mode, starting.get(mode).get(90, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                // Keep collecting: whatever did start is in the map, and @AfterAll stops it.
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
