@@ -106,7 +106,7 @@ async function shoot(page, file) {
         return null;
     }
     try {
-        await page.screenshot({ path: file, timeout: 10_000 });
+        await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
         return file;
     } catch (e) {
         return null;

@@ -2,6 +2,8 @@ package dev.portcullis.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.proxy.NotebookFixture.Mode;
 import dev.portcullis.proxy.browser.BrowserRun;
 import dev.portcullis.proxy.browser.BrowserScripts;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * python3-terminado, nodejs and npm (see {@link BrowserTools}).
  */
 class NotebookBrowserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Mode, NotebookFixture> fixtures = new EnumMap<>(Mode.class);
 
     @BeforeAll
@@ -130,6 +133,31 @@ class NotebookBrowserTest {
 
         assertThat(f.relay.connections() - before).as("connections that reached Jupyter").isZero();
         assertThat(f.otherApp.getRequestCount()).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void dashboardListsTheNotebookOpensItAndTheAdminPageShowsItsSessionAndTunnel(Mode mode) throws Exception {
+        NotebookFixture f = fixtures.get(mode);
+        Map<String, Object> options = new HashMap<>();
+        options.put("loginUrl", f.loginUrl(ProxyTestKit.OWNER));
+        options.put("appUrl", f.appUrl(ProxyTestKit.SESSION));
+        options.put("appReady", "#notebook_list");
+        options.put("appId", ProxyTestKit.SESSION + "-" + ProxyTestKit.APP);
+        options.put("adminUrl", f.kit.adminUrl("/admin/"));
+        options.put("adminToken", f.kit.adminToken());
+        BrowserRun run = f.run("portal.mjs", "portal", options);
+
+        run.assertPassed("sign in with the login link", "open the app from the dashboard", "admin page lists sessions and tunnels");
+        JsonNode dashboard = JSON.readTree(run.step("sign in with the login link").detail());
+        assertThat(dashboard.path("user").asText()).contains(ProxyTestKit.OWNER);
+        assertThat(dashboard.path("state").asText()).isEqualTo("ready");
+        assertThat(dashboard.path("badge").asText()).isEqualTo("Ready");
+        assertThat(run.step("open the app from the dashboard").detail()).startsWith(f.appUrl(ProxyTestKit.SESSION) + "tree");
+        JsonNode admin = JSON.readTree(run.step("admin page lists sessions and tunnels").detail());
+        assertThat(admin.path("sessions").asText()).contains(ProxyTestKit.SESSION, ProxyTestKit.OWNER, ProxyTestKit.OTHER_SESSION);
+        assertThat(admin.path("tunnels").asText()).contains(ProxyTestKit.AGENT);
     }
 
     private static String jupyterPath(NotebookFixture f, String rest) {

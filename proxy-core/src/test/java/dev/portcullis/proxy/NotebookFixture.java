@@ -96,6 +96,12 @@ final class NotebookFixture implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/.portcullis/launch?token=" + token;
     }
 
+    /** A fresh single-use login link to the dashboard for {@code user}, on the proxy's plain address (not an app host). */
+    String loginUrl(String user) {
+        String token = kit.minter.mint(TokenClass.LOGIN, user, null, null, Duration.ofMinutes(2));
+        return "http://127.0.0.1:" + port() + "/.portcullis/login?token=" + token;
+    }
+
     /** The name of the proxy's cookie for {@code session}'s app in this mode. */
     String cookieName(String session) {
         return AppCookies.cookieName(session, ProxyTestKit.APP, mode == Mode.SUBDOMAIN, false);
