@@ -66,7 +66,16 @@ public final class DemoJupyter implements AutoCloseable {
      * @param baseUrl the app's public path prefix, starting and ending with '/'
      */
     public static DemoJupyter start(Path executable, Path dir, String baseUrl) throws IOException {
+        return start(executable, dir, baseUrl, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, String)}, with {@code settings} added to (or replacing) the {@code NotebookApp}
+     * settings above, e.g. {@code extra_static_paths} (the browser tests serve a working xterm.js that way).
+     */
+    public static DemoJupyter start(Path executable, Path dir, String baseUrl, Map<String, Object> settings) throws IOException {
         requireNonNull(executable, "executable");
+        requireNonNull(settings, "settings");
         if (!baseUrl.startsWith("/") || !baseUrl.endsWith("/")) {
             throw new IllegalArgumentException("baseUrl: " + baseUrl + " (expected: starts and ends with '/')");
         }
@@ -85,6 +94,7 @@ public final class DemoJupyter implements AutoCloseable {
         // Containers often run as root; the notebook refuses to start as root without this.
         app.put("allow_root", true);
         app.put("notebook_dir", home.toString());
+        app.putAll(settings);
         new ObjectMapper().writeValue(config.resolve("jupyter_notebook_config.json").toFile(), Map.of("NotebookApp", app));
         Path log = dir.resolve("jupyter.log");
         ProcessBuilder builder = new ProcessBuilder(executable.toString())

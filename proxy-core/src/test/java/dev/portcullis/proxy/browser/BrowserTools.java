@@ -19,8 +19,8 @@ import java.util.Optional;
 public final class BrowserTools {
     /** Debian's Chromium; playwright-core drives it and never downloads a browser of its own. */
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    /** Debian's Jupyter, whose interpreter (/usr/bin/python3) has notebook, ipykernel and terminado. */
-    public static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    /** Debian's notebook launcher, whose interpreter (/usr/bin/python3) has notebook, ipykernel and terminado. */
+    public static final Path JUPYTER = Path.of("/usr/bin/jupyter-notebook");
 
     private BrowserTools() {}
 
