@@ -62,6 +62,13 @@ public final class ProxyConfig {
     /** CIDRs whose X-Forwarded-* headers are trusted (not used yet: a later issue). */
     public List<String> trustedProxyCidrs() { return b.trustedProxyCidrs; }
     public Clock clock() { return b.clock; }
+    /** Limits on hostile traffic at the public listener. */
+    public PublicLimits publicLimits() { return b.publicLimits; }
+    /**
+     * Origins ({@code scheme://host[:port]}) allowed for cookie-authenticated WebSocket upgrades and state-changing
+     * requests besides the request's own origin (same-origin is always allowed).
+     */
+    public List<String> allowedOrigins() { return b.allowedOrigins; }
 
     @Override
     public String toString() {
@@ -94,6 +101,8 @@ public final class ProxyConfig {
         private int workerThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private List<String> trustedProxyCidrs = List.of();
         private Clock clock = Clock.systemUTC();
+        private PublicLimits publicLimits = PublicLimits.defaults();
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {}
 
@@ -198,6 +207,18 @@ public final class ProxyConfig {
             return this;
         }
 
+        public Builder publicLimits(PublicLimits limits) {
+            this.publicLimits = requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Origins allowed besides same-origin; each {@code scheme://host[:port]}, validated here. */
+        public Builder allowedOrigins(List<String> origins) {
+            dev.portcullis.proxy.internal.Origins.of(origins);
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
         public ProxyConfig build() {
             if (tunnelTlsCert == null) {
                 throw new IllegalStateException("tunnelTls: not set (expected: PEM certificate and key paths; agents only dial TLS)");
@@ -232,6 +253,8 @@ public final class ProxyConfig {
             c.workerThreads = workerThreads;
             c.trustedProxyCidrs = trustedProxyCidrs;
             c.clock = clock;
+            c.publicLimits = publicLimits;
+            c.allowedOrigins = allowedOrigins;
             return c;
         }
 
