@@ -72,4 +72,23 @@ final class RawHttp {
         }
         return new Reply(out.toString(StandardCharsets.ISO_8859_1), closed);
     }
+
+    /** Sends {@code request} and returns the response head only (up to the blank line): for upgrades that stay open. */
+    static String head(InetSocketAddress to, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(to, 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            StringBuilder b = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0) {
+                b.append((char) c);
+                if (b.length() >= 4 && b.substring(b.length() - 4).equals("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return b.toString();
+        }
+    }
 }
