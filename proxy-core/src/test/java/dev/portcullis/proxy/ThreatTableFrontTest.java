@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The threat table's rows about what a client can send to the public listener (SECURITY rows 2-4 and 7-13): each test
+ * The threat table's rows about what a client can send to the public listener (SECURITY rows 2-4, 7-13 and 34): each test
  * sends the attack and asserts the status and what the echo app received (nothing, or only what the proxy set). Rows
  * already covered elsewhere are named in docs/SECURITY.md. Subdomain mode is on ({@code apps.test}), so Host-based
  * routing is in play too.
@@ -169,6 +169,23 @@ class ThreatTableFrontTest {
             }
         }
         assertThat(app.getRequestCount()).isZero();
+    }
+
+    @Test
+    void row34OnlyAVersion13UpgradeWithUpgradeAndConnectionHeadersIsForwardedAsOne() throws Exception {
+        String v7 = "GET /s/sess-a/app/ws HTTP/1.1\r\nHost: x\r\n" + bearer() + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: close\r\n\r\n";
+        assertThat(raw(v7).status()).isEqualTo(400);
+        String noConnectionUpgrade = "GET /s/sess-a/app/ws HTTP/1.1\r\nHost: x\r\n" + bearer() + "Upgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: close\r\n\r\n";
+        assertThat(raw(noConnectionUpgrade).status()).isEqualTo(400);
+        assertThat(app.getRequestCount()).isZero();
+        // Version 13 headers without Upgrade are a plain GET: the app sees no upgrade, and answers over HTTP.
+        RawHttp.Reply plain = raw("GET /s/sess-a/app/ws HTTP/1.1\r\nHost: x\r\n" + bearer()
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: close\r\n\r\n");
+        assertThat(plain.status()).isEqualTo(200);
+        RecordedRequest seen = app.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(seen.getHeaders().names()).doesNotContain("upgrade");
     }
 
     private static String body(RawHttp.Reply reply) {
