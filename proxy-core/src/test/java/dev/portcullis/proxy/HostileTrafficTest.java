@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HostileTrafficTest {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     private static final int PER_IP = 4;
 
     @StartStop
@@ -46,6 +47,7 @@ class HostileTrafficTest {
         PublicLimits limits = PublicLimits.builder()
                 .requestParseTimeout(PARSE_TIMEOUT)
                 .noRequestTimeout(PARSE_TIMEOUT)
+                .idleTimeout(IDLE_TIMEOUT)
                 .maxConnectionsPerIp(PER_IP)
                 .build();
         kit = ProxyTestKit.start(app.getPort(), TunnelSettings.defaults(), 1, b -> b.publicLimits(limits));
@@ -111,6 +113,26 @@ class HostileTrafficTest {
         long start = System.nanoTime();
         try (Socket s = connect()) {
             assertThat(timeUntilClosed(s, start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Row 35's slow body. KNOWN GAP: Undertow's IDLE_TIMEOUT is set but does not fire on a connection whose exchange
+     * is in progress through the relay (a stalled upload here, an idle upgraded WebSocket likewise: measured open
+     * after 8 s with a 2 s idle timeout). The fix is an idle watch in the relay's read loop (HttpExchangeRelay,
+     * RawPipe); until then this test documents the expected behaviour.
+     */
+    @org.junit.jupiter.api.Disabled("known gap, see docs/SECURITY.md 'Known gaps': IDLE_TIMEOUT does not cut a stalled upload")
+    @Test
+    void uploadThatStallsIsCutAtTheIdleTimeoutAndNeverLooksComplete() throws Exception {
+        long start = System.nanoTime();
+        try (Socket s = connect()) {
+            s.getOutputStream().write(("POST /s/sess-a/app/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kit.accessToken()
+                    + "\r\nContent-Length: 1000\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Reply reply = RawHttp.readAll(s.getInputStream());
+            assertThat(reply.closed()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE_TIMEOUT).isLessThan(Duration.ofSeconds(8));
+            assertThat(reply.text()).doesNotStartWith("HTTP/1.1 200");
         }
     }
 
@@ -205,6 +227,38 @@ class HostileTrafficTest {
                 return false;
             }
         }, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void upgradedWebSocketConnectionsCountAgainstTheCapAndAreReleasedWhenTheyClose() throws Exception {
+        try (dev.portcullis.proxy.demo.SampleApp sample = dev.portcullis.proxy.demo.SampleApp.start("127.0.0.1", 0, false);
+                ProxyTestKit wsKit = ProxyTestKit.start(sample.port(), TunnelSettings.defaults(), 1,
+                        b -> b.publicLimits(PublicLimits.builder().maxConnectionsPerIp(2).build()))) {
+            String upgrade = "GET /s/sess-a/app/ws HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + wsKit.accessToken()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+            for (int round = 0; round < 3; round++) {
+                try (Socket a = new Socket("127.0.0.1", wsKit.proxy.publicAddress().getPort());
+                        Socket b = new Socket("127.0.0.1", wsKit.proxy.publicAddress().getPort())) {
+                    for (Socket s : List.of(a, b)) {
+                        s.setSoTimeout(10_000);
+                        s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+                        assertThat(readHead(s)).startsWith("HTTP/1.1 101");
+                    }
+                    RawHttp.Reply third = RawHttp.exchange(wsKit.proxy.publicAddress(), "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 5_000);
+                    assertThat(third.status()).as("round %d: two open WebSockets fill the cap", round).isEqualTo(503);
+                }
+                // Both closed by the client: the cap frees up again (asynchronously).
+                ProxyTestKit.await(() -> {
+                    try {
+                        return RawHttp.exchange(wsKit.proxy.publicAddress(), "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                5_000).status() == 404;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(10));
+            }
+        }
     }
 
     private static String readHead(Socket s) throws IOException {
