@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.TokenSettings;
+import dev.portcullis.proxy.internal.Origins;
 import dev.portcullis.tunnel.TunnelSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -214,7 +215,7 @@ public final class ProxyConfig {
 
         /** Origins allowed besides same-origin; each {@code scheme://host[:port]}, validated here. */
         public Builder allowedOrigins(List<String> origins) {
-            dev.portcullis.proxy.internal.Origins.of(origins);
+            Origins.of(origins);
             this.allowedOrigins = List.copyOf(origins);
             return this;
         }

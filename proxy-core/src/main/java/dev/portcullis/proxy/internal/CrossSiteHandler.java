@@ -65,7 +65,9 @@ public final class CrossSiteHandler implements HttpHandler {
         }
         String origin = origins == null ? null : origins.getFirst();
         String own = Origins.own(exchange.getRequestScheme(), exchange.getRequestHeaders().getFirst(Headers.HOST));
-        boolean originAllowed = origin != null && (Origins.normalize(origin).equals(own) || allowed.contains(origin));
+        String normalized = origin == null ? "" : Origins.normalize(origin);
+        // An opaque or malformed Origin ("null", a path...) normalises to "" and is never allowed.
+        boolean originAllowed = !normalized.isEmpty() && (normalized.equals(own) || allowed.contains(origin));
         if (WebSocketForwarder.isUpgradeRequest(exchange)) {
             if (origin == null) {
                 return "cookie-authenticated upgrade without Origin (use a bearer token)";
