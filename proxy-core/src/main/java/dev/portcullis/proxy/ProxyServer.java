@@ -15,6 +15,7 @@ import dev.portcullis.proxy.internal.ConnectionLimitHandler;
 import dev.portcullis.proxy.internal.CrossSiteHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
+import dev.portcullis.proxy.internal.IdleTimeoutHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
 import dev.portcullis.proxy.internal.Origins;
@@ -147,7 +148,8 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 .setHandler(new ConnectionLimitHandler(limits.maxConnectionsPerIp(), errorPages,
-                        new RequestFramingHandler(errorPages, new FrontHandler(router, errorPages, launch, gate))));
+                        new IdleTimeoutHandler(limits.idleTimeout(),
+                                new RequestFramingHandler(errorPages, new FrontHandler(router, errorPages, launch, gate)))));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param maxHeaders most header fields in one request; more is a 400
  * @param requestParseTimeout a request head must arrive completely within this once it has started (slowloris)
  * @param noRequestTimeout a connection with no request in progress is closed after this (idle keep-alive)
- * @param idleTimeout a connection with no bytes either way is closed after this (Undertow IDLE_TIMEOUT; known not to
- *     fire while an exchange is being relayed, see docs/SECURITY.md)
+ * @param idleTimeout a connection with no bytes either way is closed after this (stalled uploads, silent long polls
+ *     and WebSockets included)
  * @param maxConnectionsPerIp concurrent connections one client IP may hold open; the next gets a 503 and is closed
  */
 public record PublicLimits(

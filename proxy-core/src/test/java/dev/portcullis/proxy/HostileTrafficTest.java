@@ -116,13 +116,7 @@ class HostileTrafficTest {
         }
     }
 
-    /**
-     * Row 35's slow body. KNOWN GAP: Undertow's IDLE_TIMEOUT is set but does not fire on a connection whose exchange
-     * is in progress through the relay (a stalled upload here, an idle upgraded WebSocket likewise: measured open
-     * after 8 s with a 2 s idle timeout). The fix is an idle watch in the relay's read loop (HttpExchangeRelay,
-     * RawPipe); until then this test documents the expected behaviour.
-     */
-    @org.junit.jupiter.api.Disabled("known gap, see docs/SECURITY.md 'Known gaps': IDLE_TIMEOUT does not cut a stalled upload")
+    /** Row 35's slow body: a body that stops arriving is cut at the idle timeout (IdleTimeoutHandler). */
     @Test
     void uploadThatStallsIsCutAtTheIdleTimeoutAndNeverLooksComplete() throws Exception {
         long start = System.nanoTime();
