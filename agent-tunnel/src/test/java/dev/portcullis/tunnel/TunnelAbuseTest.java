@@ -251,6 +251,46 @@ class TunnelAbuseTest {
         assertThat(f.errorCode()).isEqualTo(RawFrames.REFUSED_STREAM);
     }
 
+    @Test
+    void row38ContinuationFloodInAnAgentsResponseGetsGoAwayFromTheProxy() throws Exception {
+        RawFrames frames = rogueAgent(TunnelTestKit.testSettings().build());
+        RecordingStreamListener listener = RecordingStreamListener.open(kit.tunnel(),
+                TunnelHeaders.request("GET", "/", "https", "s1-lab", "s1", "lab", 1, null), true);
+        RawFrames.Frame request = frames.awaitFrame(RawFrames.HEADERS, -1);
+        assertThat(request).isNotNull();
+        frames.headers(request.streamId(), 0, Map.of(":status", "200")); // no END_HEADERS
+        try {
+            for (int i = 0; i < 10_000; i++) {
+                frames.write(CONTINUATION, 0, request.streamId(), new byte[0]);
+            }
+            frames.flush();
+        } catch (IOException closedByProxy) {
+            // the proxy closed the connection while the flood was still being written
+        }
+        RawFrames.Frame goAway = frames.awaitFrame(GOAWAY, 0);
+        assertThat(goAway).isNotNull();
+        assertThat(goAway.errorCode()).isIn(RawFrames.ENHANCE_YOUR_CALM, RawFrames.PROTOCOL_ERROR);
+        assertThat(listener.reset().get(10, TimeUnit.SECONDS)).as("the user's stream fails visibly").isNotNull();
+    }
+
+    @Test
+    void row39AnAgentOpeningAStreamIsRefusedByTheProxy() throws Exception {
+        RawFrames frames = rogueAgent(TunnelTestKit.testSettings().build());
+        Map<String, String> push = new LinkedHashMap<>();
+        push.put(":method", "GET");
+        push.put(":scheme", "https");
+        push.put(":path", "/");
+        push.put(":authority", "proxy");
+        frames.headers(2, END_HEADERS | END_STREAM, push);
+        frames.flush();
+        // Push is disabled and agents never open streams: a connection error (GOAWAY) or at least a refused stream.
+        RawFrames.Frame answer;
+        do {
+            answer = frames.read();
+        } while (answer.type() != GOAWAY && answer.type() != RST_STREAM);
+        assertThat(answer.errorCode()).isIn(RawFrames.PROTOCOL_ERROR, RawFrames.REFUSED_STREAM);
+    }
+
     private static String readLine(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         int c;
