@@ -63,7 +63,7 @@ cat <<EOF
 $begin
 ## Side by side: direct, nginx, Portcullis (issue 5)
 
-Command: \`$command_line\` (one run; $rounds alternating rounds, the order of the three targets rotates each round;
+Command: \`$command_line\` (one run; $rounds round(s), the order of the three targets rotates each round;
 medians of the rounds). Date: $(date -u +%Y-%m-%dT%H:%MZ). Commit: $commit$dirty.
 
 Machine: $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r),
@@ -73,7 +73,7 @@ JVMs: proxy \`$PROXY_JAVA_OPTS\`, agent \`$AGENT_JAVA_OPTS\` (as in configs/*.se
 
 - **direct**: the sample app (\`portcullis sample-app\`, Undertow) alone: the limit.
 - **nginx**: Debian's nginx as a plain reverse proxy (loadtests/bench/nginx.conf.template: keepalive upstream,
-  WebSocket upgrade headers, no buffering), one hop, no TLS.
+  WebSocket upgrade headers, no buffering), one hop, no TLS, $nginx_workers worker process(es).
 - **Portcullis**: \`portcullis proxy\` + \`portcullis agent\` as separate processes (in-memory registry), the agent's
   tunnel over TLS with 48 connections (loadtests/bench/agent.yaml.template), every request with a bearer access token.
 

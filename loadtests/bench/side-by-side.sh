@@ -76,8 +76,13 @@ app_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/app.out")
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/tmp"
 chmod 777 "$work/nginx/tmp"
+# One worker per server CPU, but enough workers that each stays under the open-files limit with $hold held sockets
+# (two descriptors each: client and upstream); reuseport spreads connections over the workers.
+nginx_workers=$((cpus > 1 ? cpus - 1 : 1))
+need=$(((2 * hold + 200 + fds - 1) / fds))
+[ "$need" -gt "$nginx_workers" ] && nginx_workers=$need
 sed -e "s#@WORK@#$work/nginx#g" -e "s#@PORT@#$nginx_port#g" -e "s#@APP@#$app_port#g" \
-  -e "s#@WORKERS@#$((cpus > 1 ? cpus - 1 : 1))#g" -e "s#@CONNECTIONS@#$((fds - 100))#g" \
+  -e "s#@WORKERS@#$nginx_workers#g" -e "s#@CONNECTIONS@#$((fds - 100))#g" \
   "$here/nginx.conf.template" >"$work/nginx/nginx.conf"
 nginx_pid=$(start_server nginx nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf")
 wait_for_200 "http://127.0.0.1:$nginx_port/s/bench/web/" 30
@@ -162,7 +167,7 @@ done
 end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ---------------------------------------------------------------------------------------------------------
-export rounds seconds hold pinning start_load end_load command_line cpus
+export rounds seconds hold pinning start_load end_load command_line cpus nginx_workers
 export PROXY_JAVA_OPTS AGENT_JAVA_OPTS APP_JAVA_OPTS
 "$here/side-by-side-report.sh" "$work/results" >"$work/section.md"
 if [ "$write" = 1 ]; then
