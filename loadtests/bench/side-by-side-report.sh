@@ -31,14 +31,20 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/bench-lib.sh"
 
 med() { awk -v t="$1" -v m="$2" '$2 == t && $3 == m && $4 != "" { print $4 }' "$results" | median; }
-# Per-round memory per added WebSocket (KiB), then the median.
-per_ws() {
+# Round 1's value: the first time each process holds the sockets (RSS is a high-water mark, see the note below).
+first() { awk -v t="$1" -v m="$2" '$1 == 1 && $2 == t && $3 == m && $4 != "" { v = $4 } END { print (v == "" ? "-" : v) }' "$results"; }
+# Sum over all rounds (for counts of errors, which a median would hide).
+total() { awk -v t="$1" -v m="$2" '$2 == t && $3 == m && $4 != "" { s += $4; n++ } END { print (n ? s : "-") }' "$results"; }
+# Memory per added WebSocket (KiB) in each round, one line per round.
+per_ws_rounds() {
   for r in $(awk '{ print $1 }' "$results" | sort -u); do
     awk -v r="$r" -v t="$1" -v n="$hold" -v a="${2}rss_c1_kib" -v b="${2}rss_cn_kib" '
       $1 == r && $2 == t && $3 == a { x = $4 } $1 == r && $2 == t && $3 == b { y = $4 }
       END { if (x != "" && y != "" && x > 0 && y > 0) printf "%.2f\n", (y - x) / (n - 1000) }' "$results"
-  done | median
+  done
 }
+per_ws() { local v; v=$(per_ws_rounds "$@" | awk 'NR == 1'); echo "${v:--}"; }
+per_ws_all() { per_ws_rounds "$@" | paste -sd/ -; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
 # goal check: value, reference, operator (ge/le), factor
 goal() {
@@ -47,24 +53,27 @@ goal() {
     ok = (op == "ge") ? (a >= f * b) : (a <= f * b); print ok ? "met" : "**missed**" }'
 }
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }'; }
-row() { # label metric decimals goal-text goal-op goal-factor
-  local d n p
-  d=$(med direct "$2") n=$(med nginx "$2") p=$(med portcullis "$2")
+row() { # label metric decimals goal-text goal-op goal-factor [aggregator: med (default) or total]
+  local d n p agg=${7:-med}
+  d=$($agg direct "$2") n=$($agg nginx "$2") p=$($agg portcullis "$2")
   local fmt="%.${3}f"
   f() { awk -v v="$1" -v f="$fmt" 'BEGIN { if (v == "-") print "-"; else printf f, v }'; }
   local verdict=""
   [ -n "$5" ] && verdict=" ($(goal "$p" "$n" "$5" "$6"))"
-  echo "| $1 | $(f "$d") | $(f "$n") | $(f "$p") | $(ratio "$p" "$n") | $(ratio "$p" "$d") | $4$verdict |"
+  local rn rd
+  rn=$(ratio "$p" "$n") rd=$(ratio "$p" "$d")
+  [ "$agg" = total ] && rn=- rd=-   # counts of errors: no ratio
+  echo "| $1 | $(f "$d") | $(f "$n") | $(f "$p") | $rn | $rd | $4$verdict |"
 }
 
-commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git -C "$here" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
+commit=${bench_commit:-$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+dirty=${bench_dirty-$(git -C "$here" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)}
 cat <<EOF
 $begin
 ## Side by side: direct, nginx, Portcullis (issue 5)
 
 Command: \`$command_line\` (one run; $rounds round(s), the order of the three targets rotates each round;
-medians of the rounds). Date: $(date -u +%Y-%m-%dT%H:%MZ). Commit: $commit$dirty.
+medians of the rounds). Date: ${run_date:-$(date -u +%Y-%m-%dT%H:%MZ)}. Commit: $commit$dirty.
 
 Machine: $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r),
 $(java -version 2>&1 | head -1 | tr -d '"'), $(nginx -v 2>&1 | sed 's/.*: //'), wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'). Loopback only;
@@ -82,25 +91,28 @@ JVMs: proxy \`$PROXY_JAVA_OPTS\`, agent \`$AGENT_JAVA_OPTS\` (as in configs/*.se
 $(row "small GET (≈1 KB page, 64 connections), req/s" get_rps 0 "≥ 0.6x nginx" ge 0.6)
 $(row "small GET p50, ms" get_p50_ms 2 "" "" "")
 $(row "small GET p99, ms" get_p99_ms 2 "≤ 1.5x nginx" le 1.5)
-$(row "small GET errors (socket errors + non-2xx, per run)" get_errors 0 "" "" "")
+$(row "small GET errors (socket errors + non-2xx, all rounds)" get_errors 0 "" "" "" total)
 $(row "1 MiB GET (8 connections), MB/s" mib_mbps 0 "≥ 1.0x nginx" ge 1.0)
-$(row "1 MiB GET errors (per run)" mib_errors 0 "" "" "")
+$(row "1 MiB GET errors (all rounds)" mib_errors 0 "" "" "" total)
 $(row "WebSocket echo (100 sockets, 64 B), msgs/s" ws_mps 0 "≥ 1.0x nginx" ge 1.0)
 $(row "WebSocket echo p99, ms" ws_p99_ms 2 "≤ 1.0x nginx" le 1.0)
-$(row "WebSocket echo errors (per run)" ws_errors 0 "" "" "")
+$(row "WebSocket echo errors (all rounds)" ws_errors 0 "" "" "" total)
 $(row "open 1,000 WebSockets (100 in flight), ms" open1k_ms 0 "≤ 1.5x nginx" le 1.5)
-$(row "WebSocket opens that failed (of $hold)" open_failed 0 "0" "" "")
+$(row "WebSocket opens that failed (of $hold per round, all rounds)" open_failed 0 "0" "" "" total)
 
 Resident memory (VmRSS from /proc/PID/status; nginx = master + workers, Portcullis = proxy + agent, direct = the
-app): "idle" is with no connection open, after the round's other workloads; the others after opening that many
-WebSockets and a 3 s settle.
+app), from round 1, the first time each process holds the sockets: "idle" is with no connection open (after that
+round's throughput workloads), the others after opening that many WebSockets and a 3 s settle. RSS is a high-water
+mark for a JVM (the heap it has grown is kept), so later rounds reuse what round 1 reserved and show smaller deltas;
+the last row gives every round.
 
 | memory | direct (app) | nginx | Portcullis (proxy + agent) | proxy | agent | goal (issue 5) |
 |---|---|---|---|---|---|---|
-| RSS idle, MiB | $(mib "$(med direct rss_idle_kib)") | $(mib "$(med nginx rss_idle_kib)") | $(mib "$(med portcullis rss_idle_kib)") | $(mib "$(med portcullis proxy_rss_idle_kib)") | $(mib "$(med portcullis agent_rss_idle_kib)") | |
-| RSS at 1,000 WebSockets, MiB | $(mib "$(med direct rss_c1_kib)") | $(mib "$(med nginx rss_c1_kib)") | $(mib "$(med portcullis rss_c1_kib)") | $(mib "$(med portcullis proxy_rss_c1_kib)") | $(mib "$(med portcullis agent_rss_c1_kib)") | |
-| RSS at $hold WebSockets, MiB | $(mib "$(med direct rss_cn_kib)") | $(mib "$(med nginx rss_cn_kib)") | $(mib "$(med portcullis rss_cn_kib)") | $(mib "$(med portcullis proxy_rss_cn_kib)") | $(mib "$(med portcullis agent_rss_cn_kib)") | $hold held |
-| per added WebSocket (1,000 → $hold), KiB | $(per_ws direct "") | $(per_ws nginx "") | $(per_ws portcullis "") | $(per_ws portcullis proxy_) | $(per_ws portcullis agent_) | ≤ 10 KiB (proxy + agent): $(awk -v v="$(per_ws portcullis "")" 'BEGIN { if (v == "-") print "?"; else print (v <= 10 ? "met" : "**missed**") }') |
+| RSS idle, MiB | $(mib "$(first direct rss_idle_kib)") | $(mib "$(first nginx rss_idle_kib)") | $(mib "$(first portcullis rss_idle_kib)") | $(mib "$(first portcullis proxy_rss_idle_kib)") | $(mib "$(first portcullis agent_rss_idle_kib)") | |
+| RSS at 1,000 WebSockets, MiB | $(mib "$(first direct rss_c1_kib)") | $(mib "$(first nginx rss_c1_kib)") | $(mib "$(first portcullis rss_c1_kib)") | $(mib "$(first portcullis proxy_rss_c1_kib)") | $(mib "$(first portcullis agent_rss_c1_kib)") | |
+| RSS at $hold WebSockets, MiB | $(mib "$(first direct rss_cn_kib)") | $(mib "$(first nginx rss_cn_kib)") | $(mib "$(first portcullis rss_cn_kib)") | $(mib "$(first portcullis proxy_rss_cn_kib)") | $(mib "$(first portcullis agent_rss_cn_kib)") | $hold held |
+| per added WebSocket (1,000 → $hold), round 1, KiB | $(per_ws direct "") | $(per_ws nginx "") | $(per_ws portcullis "") | $(per_ws portcullis proxy_) | $(per_ws portcullis agent_) | ≤ 10 KiB (proxy + agent): $(awk -v v="$(per_ws portcullis "")" 'BEGIN { if (v == "-") print "?"; else print (v <= 10 ? "met" : "**missed**") }') |
+| per added WebSocket, KiB, rounds 1/2/3... | $(per_ws_all direct "") | $(per_ws_all nginx "") | $(per_ws_all portcullis "") | $(per_ws_all portcullis proxy_) | $(per_ws_all portcullis agent_) | |
 
 Every figure per round: \`SIDE_BY_SIDE_RESULTS=file\` keeps the raw "round target metric value" lines (default
 /tmp/side-by-side-results.txt).

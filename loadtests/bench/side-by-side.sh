@@ -119,6 +119,9 @@ wsload() { timeout 900 $gen_pin java -Xmx2g -cp "$wscp" dev.portcullis.loadtests
 result() { echo "$1 $2 $3 $4" >>"$work/results"; }
 
 start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+run_date=$(date -u +%Y-%m-%dT%H:%MZ)
+bench_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+bench_dirty=$(git -C "$root" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
 log "rounds=$rounds seconds=$seconds hold=$hold; $pinning; load average $start_load"
 targets=(direct nginx portcullis)
 for r in $(seq 1 "$rounds"); do
@@ -167,7 +170,7 @@ done
 end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ---------------------------------------------------------------------------------------------------------
-export rounds seconds hold pinning start_load end_load command_line cpus nginx_workers
+export rounds seconds hold pinning start_load end_load command_line cpus nginx_workers run_date bench_commit bench_dirty
 export PROXY_JAVA_OPTS AGENT_JAVA_OPTS APP_JAVA_OPTS
 "$here/side-by-side-report.sh" "$work/results" >"$work/section.md"
 if [ "$write" = 1 ]; then
