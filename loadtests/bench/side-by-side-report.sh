@@ -53,13 +53,17 @@ goal() {
     ok = (op == "ge") ? (a >= f * b) : (a <= f * b); print ok ? "met" : "**missed**" }'
 }
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }'; }
-row() { # label metric decimals goal-text goal-op goal-factor [aggregator: med (default) or total]
-  local d n p agg=${7:-med}
+row() { # label metric decimals goal-text goal-op goal-factor [aggregator: med (default) or total] [error metric]
+  local d n p agg=${7:-med} errs=${8:-}
   d=$($agg direct "$2") n=$($agg nginx "$2") p=$($agg portcullis "$2")
   local fmt="%.${3}f"
   f() { awk -v v="$1" -v f="$fmt" 'BEGIN { if (v == "-") print "-"; else printf f, v }'; }
   local verdict=""
   [ -n "$5" ] && verdict=" ($(goal "$p" "$n" "$5" "$6"))"
+  # A goal is never met by a run that had errors (a fast answer that failed is not an answer).
+  if [ -n "$5" ] && [ -n "$errs" ] && [ "$(total portcullis "$errs")" != - ] && [ "$(total portcullis "$errs")" -gt 0 ]; then
+    verdict=" (**missed**: $(total portcullis "$errs") errors)"
+  fi
   local rn rd
   rn=$(ratio "$p" "$n") rd=$(ratio "$p" "$d")
   [ "$agg" = total ] && rn=- rd=-   # counts of errors: no ratio
@@ -88,16 +92,16 @@ JVMs: proxy \`$PROXY_JAVA_OPTS\`, agent \`$AGENT_JAVA_OPTS\` (as in configs/*.se
 
 | workload | direct | nginx | Portcullis | Portcullis / nginx | Portcullis / direct | goal (issue 5) |
 |---|---|---|---|---|---|---|
-$(row "small GET (≈1 KB page, 64 connections), req/s" get_rps 0 "≥ 0.6x nginx" ge 0.6)
+$(row "small GET (≈1 KB page, 64 connections), req/s" get_rps 0 "≥ 0.6x nginx" ge 0.6 med get_errors)
 $(row "small GET p50, ms" get_p50_ms 2 "" "" "")
-$(row "small GET p99, ms" get_p99_ms 2 "≤ 1.5x nginx" le 1.5)
+$(row "small GET p99, ms" get_p99_ms 2 "≤ 1.5x nginx" le 1.5 med get_errors)
 $(row "small GET errors (socket errors + non-2xx, all rounds)" get_errors 0 "" "" "" total)
-$(row "1 MiB GET (8 connections), MB/s" mib_mbps 0 "≥ 1.0x nginx" ge 1.0)
+$(row "1 MiB GET (8 connections), MB/s" mib_mbps 0 "≥ 1.0x nginx" ge 1.0 med mib_errors)
 $(row "1 MiB GET errors (all rounds)" mib_errors 0 "" "" "" total)
-$(row "WebSocket echo (100 sockets, 64 B), msgs/s" ws_mps 0 "≥ 1.0x nginx" ge 1.0)
-$(row "WebSocket echo p99, ms" ws_p99_ms 2 "≤ 1.0x nginx" le 1.0)
+$(row "WebSocket echo (100 sockets, 64 B), msgs/s" ws_mps 0 "≥ 1.0x nginx" ge 1.0 med ws_errors)
+$(row "WebSocket echo p99, ms" ws_p99_ms 2 "≤ 1.0x nginx" le 1.0 med ws_errors)
 $(row "WebSocket echo errors (all rounds)" ws_errors 0 "" "" "" total)
-$(row "open 1,000 WebSockets (100 in flight), ms" open1k_ms 0 "≤ 1.5x nginx" le 1.5)
+$(row "open 1,000 WebSockets (100 in flight), ms" open1k_ms 0 "≤ 1.5x nginx" le 1.5 med open_failed)
 $(row "WebSocket opens that failed (of $hold per round, all rounds)" open_failed 0 "0" "" "" total)
 
 Resident memory (VmRSS from /proc/PID/status; nginx = master + workers, Portcullis = proxy + agent, direct = the
