@@ -2,6 +2,8 @@ package dev.portcullis.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portcullis.proxy.admin.AdminApi;
+import dev.portcullis.proxy.admin.TunnelsSeen;
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
@@ -16,7 +18,12 @@ import dev.portcullis.proxy.internal.GateHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
 import dev.portcullis.proxy.internal.PemSsl;
+import dev.portcullis.proxy.live.LiveConnections;
+import dev.portcullis.proxy.live.RevocationEnforcer;
 import dev.portcullis.proxy.route.SessionRouter;
+import dev.portcullis.proxy.ui.AdminPageHandler;
+import dev.portcullis.proxy.ui.PortalHandler;
+import dev.portcullis.proxy.ui.UiResources;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
@@ -32,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +47,8 @@ import org.xnio.Options;
 
 /**
  * One proxy node: the public listener (Undertow: routing, the gate, forwarding into tunnels), the tunnel listener for
- * agents (Netty, TLS, HTTP/2), and the admin listener (health). Start with {@link #start}; {@link #close()} stops
+ * agents (Netty, TLS, HTTP/2), and the admin listener (health, admin API). At start it subscribes to the registry's
+ * event bus, so revocations and kicks from any node close this node's live connections. Start with {@link #start}; {@link #close()} stops
  * everything and releases this node's agent leases.
  *
  * <p>Thread-safe.
@@ -56,9 +65,12 @@ public final class ProxyServer implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
+    private final LiveConnections live;
+    private final AutoCloseable events;
 
     private ProxyServer(ProxyConfig config, TunnelServer tunnelServer, Undertow publicServer, Undertow adminServer,
-            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler) {
+            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler, LiveConnections live,
+            AutoCloseable events) {
         this.config = config;
         this.tunnelServer = tunnelServer;
         this.publicServer = publicServer;
@@ -66,6 +78,8 @@ public final class ProxyServer implements AutoCloseable {
         this.leases = leases;
         this.blocking = blocking;
         this.scheduler = scheduler;
+        this.live = live;
+        this.events = events;
     }
 
     /** Binds all three listeners before returning; throws if any cannot bind (and leaves nothing running). */
@@ -76,6 +90,10 @@ public final class ProxyServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
+        TunnelsSeen tunnelsSeen = new TunnelsSeen(leases, config.clock());
+        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace());
+        RevocationEnforcer enforcer = new RevocationEnforcer(live, registry.revocations(), blocking, config.clock());
+        AutoCloseable events = null;
         TunnelServer tunnelServer = null;
         Undertow publicServer = null;
         Undertow adminServer = null;
@@ -88,14 +106,19 @@ public final class ProxyServer implements AutoCloseable {
                             .blockingExecutor(blocking)
                             .build(),
                     new JwtAgentAuthenticator(verifier),
-                    leases);
-            publicServer = publicServer(config, registry, verifier, tunnelServer);
+                    tunnelsSeen);
+            // Before the public listener opens: no connection is admitted that a revocation could miss.
+            events = registry.events().subscribe(enforcer);
+            UiResources ui = UiResources.fromClasspath();
+            publicServer = publicServer(config, registry, verifier, tunnelServer, live, ui);
             publicServer.start();
             adminServer = Undertow.builder()
                     .addHttpListener(config.adminPort(), config.adminHost())
                     .setIoThreads(1)
                     .setWorkerThreads(2)
-                    .setHandler(new AdminHandler())
+                    .setHandler(new AdminPageHandler(ui, ErrorPages.load(), new AdminHandler(new AdminApi(verifier,
+                            registry, live, enforcer, tunnelServer::tunnels, tunnelsSeen, config.nodeId(), config.clock(),
+                            config.revocationTtl()))))
                     .build();
             adminServer.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -105,23 +128,26 @@ public final class ProxyServer implements AutoCloseable {
             if (tunnelServer != null) {
                 tunnelServer.close();
             }
+            closeQuietly(events);
             blocking.shutdownNow();
             scheduler.shutdownNow();
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
-        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler);
+        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler,
+                live, events);
         logger.info("{} proxy up: public {} tunnel {} admin {}", config.nodeId(), server.publicAddress(),
                 server.tunnelAddress(), server.adminAddress());
         return server;
     }
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
-            TunnelServer tunnelServer) throws IOException, GeneralSecurityException {
+            TunnelServer tunnelServer, LiveConnections live, UiResources ui) throws IOException, GeneralSecurityException {
         ErrorPages errorPages = ErrorPages.load();
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
-        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock());
+        SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
+        AppCookies cookies = new AppCookies(cookieSecret, config.clock());
         boolean secure = config.publicTls();
-        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
+        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
         GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure,
@@ -141,7 +167,9 @@ public final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new FrontHandler(router, errorPages, launch, gate));
+                .setHandler(new FrontHandler(router, errorPages, launch, new PortalHandler(verifier, registry, router, launch,
+                        errorPages, ui, cookieSecret, secure, config.cookieMaxAge(), config.clock()),
+                        gate));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);
@@ -167,6 +195,11 @@ public final class ProxyServer implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** This node's live connections (for tests; the admin API lists them). */
+    public LiveConnections liveConnections() {
+        return live;
+    }
+
     /** The tunnel listener (for tests and the admin API). */
     public TunnelServer tunnelServer() {
         return tunnelServer;
@@ -175,6 +208,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         logger.info("{} proxy stopping", config.nodeId());
+        closeQuietly(events);
         publicServer.stop();
         adminServer.stop();
         tunnelServer.close();
@@ -189,6 +223,17 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blocking.shutdownNow();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            logger.debug("closing {} failed: {}", c, e.toString());
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

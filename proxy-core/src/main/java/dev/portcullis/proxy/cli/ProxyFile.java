@@ -29,14 +29,19 @@ record ProxyFile(
         Tokens tokens,
         Cookie cookie,
         Lease lease,
-        List<StaticSession> sessions) {
+        List<StaticSession> sessions,
+        Revocations revocation) {
 
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
 
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
-    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew) {}
+    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew,
+            String adminAudience) {}
+
+    /** Key {@code revocation}: how long revocations are kept, and the grace after a credential expires mid-connection. */
+    record Revocations(String ttl, String expiryGrace) {}
 
     record Cookie(String secretFile, String maxAge) {}
 
@@ -88,6 +93,9 @@ record ProxyFile(
                 .audience(ConfigFiles.require("tokens.audience", tk.audience()))
                 .agentAudience(ConfigFiles.require("tokens.agent-audience", tk.agentAudience()))
                 .keySet(keys);
+        if (tk.adminAudience() != null) {
+            ts.adminAudience(tk.adminAudience());
+        }
         if (tk.clockSkew() != null) {
             ts.clockSkew(ConfigFiles.duration("tokens.clock-skew", tk.clockSkew(), null));
         }
@@ -109,6 +117,14 @@ record ProxyFile(
             b.lease(
                     ConfigFiles.duration("lease.ttl", lease.ttl(), DEFAULT_LEASE_TTL),
                     ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), DEFAULT_HEARTBEAT));
+        }
+        if (revocation != null) {
+            if (revocation.ttl() != null) {
+                b.revocationTtl(ConfigFiles.duration("revocation.ttl", revocation.ttl(), null));
+            }
+            if (revocation.expiryGrace() != null) {
+                b.expiryGrace(ConfigFiles.duration("revocation.expiry-grace", revocation.expiryGrace(), null));
+            }
         }
         return b.build();
     }

@@ -10,7 +10,16 @@ import org.slf4j.event.Level;
 public enum ProxyError {
     BAD_REQUEST(400, "bad-request", "Bad request", "The request could not be understood. Check the address and try again.", Level.INFO),
     UNAUTHORIZED(401, "unauthorized", "Sign-in required",
-            "This link has no valid access token, or it has expired or been used already. Open the app again from your dashboard.",
+            "This link has no valid access token, or it has expired or been used already. Open the app again from your "
+                    + "dashboard, or ask for a new launch link.",
+            Level.INFO),
+    SIGN_IN_REQUIRED(401, "sign-in-required", "Sign in to see your sessions",
+            "You are not signed in here, or your sign-in has expired. Open the sign-in link from the service that "
+                    + "started your sessions; sign-in links work once, for a few minutes.",
+            Level.INFO),
+    FORBIDDEN(403, "forbidden", "Request refused",
+            "This request did not come from the Portcullis page it belongs to, so it was refused. Go back to your "
+                    + "sessions and try again from there.",
             Level.INFO),
     NOT_FOUND(404, "not-found", "Not found",
             "There is no such session or app, or it is not yours. Check the address, or open the app from your dashboard.",

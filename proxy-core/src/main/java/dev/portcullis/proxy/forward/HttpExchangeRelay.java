@@ -2,6 +2,7 @@ package dev.portcullis.proxy.forward;
 
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.live.LiveConnection;
 import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelException;
 import dev.portcullis.tunnel.TunnelHeaders;
@@ -49,6 +50,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private final String id;
     private final boolean expectContinue;
     private final boolean upgrade;
+    private final LiveConnection live;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     /** Counted up on the event loop as data is delivered (before the hop), down on the I/O thread as it is written. */
     private final AtomicLong heldBytes = new AtomicLong();
@@ -72,8 +74,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     });
 
     HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
-            boolean upgrade) {
+            boolean upgrade, LiveConnection live) {
         this.exchange = exchange;
+        this.live = live;
+        live.closer(this::kill);
         this.upgrade = upgrade;
         this.errorPages = errorPages;
         this.id = ErrorPages.requestId(exchange);
@@ -156,6 +160,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 int n = readChunk(out);
                 if (out.isReadable()) {
                     budget -= out.readableBytes();
+                    live.countIn(out.readableBytes());
                     stream.write(out, false);
                 } else {
                     out.release();
@@ -273,7 +278,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         exchange.getResponseHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
         io.undertow.connector.ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
         exchange.upgradeChannel((connection, ex) -> {
-            pipe = new RawPipe(id, connection, stream, pool);
+            pipe = new RawPipe(id, connection, stream, pool, live);
             pipe.start();
         });
         logger.debug("{} switching protocols on stream {}", id, stream.id());
@@ -315,6 +320,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 ByteBuf head = pending.peek();
                 int written = responseChannel.write(head.nioBuffer());
                 head.skipBytes(written);
+                live.countOut(written);
                 heldBytes.addAndGet(-written);
                 if (head.isReadable()) {
                     responseChannel.resumeWrites();
@@ -397,6 +403,16 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     // ---- both
 
+    /** Revoked, kicked or expired (I/O thread): an upgraded connection closes with 1008, anything else is cut. */
+    private void kill(String reason) {
+        if (pipe != null) {
+            pipe.closeForPolicy(reason);
+        } else if (!finished) {
+            logger.info("{} cutting the exchange: {}", id, reason);
+            abort(TunnelErrorCode.CANCEL, reason);
+        }
+    }
+
     private void abort(TunnelErrorCode code, String reason) {
         if (finished) {
             return;
@@ -411,6 +427,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     private void finish() {
         finished = true;
+        if (pipe == null) { // once the raw pipe runs, it ends the live connection
+            live.ended();
+        }
         if (connectionWatch != null) {
             connectionWatch.clear(onClientClose);
         }

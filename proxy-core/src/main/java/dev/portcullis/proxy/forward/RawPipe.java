@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.forward;
 
+import dev.portcullis.proxy.live.LiveConnection;
 import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelStream;
 import io.netty.buffer.ByteBuf;
@@ -35,13 +36,18 @@ final class RawPipe {
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private final LiveConnection live;
+    private final ServerFrameBoundary frames = new ServerFrameBoundary();
     private boolean clientEof;
     private boolean agentEof;
     private boolean awaitingBatch;
     private boolean closed;
+    /** A policy close is under way (see {@link PolicyClose}); null otherwise. */
+    private PolicyClose policyClose;
 
-    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool) {
+    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool, LiveConnection live) {
         this.id = id;
+        this.live = live;
         this.connection = connection;
         this.stream = stream;
         this.pool = pool;
@@ -53,13 +59,14 @@ final class RawPipe {
         source.getReadSetter().set(ch -> pumpClientToAgent());
         sink.getWriteSetter().set(ch -> drainToClient());
         connection.setCloseListener(c -> abort(TunnelErrorCode.CANCEL, "client connection closed"));
+        live.closer(this::closeForPolicy);
         pumpClientToAgent();
         requestBatch();
     }
 
     // clientToProxy -> proxyToAgent
     void pumpClientToAgent() {
-        if (closed || clientEof) {
+        if (closed || clientEof || policyClose != null) {
             return;
         }
         try (PooledByteBuffer pooled = pool.allocate()) {
@@ -80,6 +87,7 @@ final class RawPipe {
                     return;
                 }
                 buffer.flip();
+                live.countIn(n);
                 logger.trace("{} client->agent {} bytes", id, n);
                 ByteBuf out = stream.alloc().buffer(n);
                 out.writeBytes(buffer);
@@ -115,10 +123,14 @@ final class RawPipe {
         if (closed) {
             return;
         }
+        if (policyClose != null) {
+            policyClose.drain();
+            return;
+        }
         try {
             while (!pending.isEmpty()) {
                 ByteBuf head = pending.peek();
-                head.skipBytes(sink.write(head.nioBuffer()));
+                written(head, sink.write(head.nioBuffer()));
                 if (head.isReadable()) {
                     sink.resumeWrites();
                     return;
@@ -157,10 +169,139 @@ final class RawPipe {
         stream.request();
     }
 
+    /** {@code n} bytes of {@code head} reached the client: count them and follow the frames. */
+    private void written(ByteBuf head, int n) {
+        frames.advance(head, head.readerIndex(), n);
+        head.skipBytes(n);
+        live.countOut(n);
+    }
+
     private void closeIfBothDone() {
         if (clientEof && agentEof && pending.isEmpty()) {
-            closed = true;
+            markClosed();
             IoUtils.safeClose(connection);
+        }
+    }
+
+    private void markClosed() {
+        closed = true;
+        live.ended();
+    }
+
+    private void releasePending() {
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+    }
+
+    /** Revoked or kicked: finish the frame in flight, send close 1008, then close (see {@link PolicyClose}). */
+    void closeForPolicy(String reason) {
+        if (closed || policyClose != null) {
+            return;
+        }
+        logger.info("{} closing WebSocket with 1008: {}", id, reason);
+        policyClose = new PolicyClose(reason);
+        source.suspendReads();
+        connection.getIoThread().executeAfter(
+                () -> abort(TunnelErrorCode.CANCEL, "close deadline passed (" + reason + ")"),
+                PolicyClose.DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        policyClose.drain();
+    }
+
+    /**
+     * A close for policy (revocation, kick, expiry): writes app bytes only up to the end of the frame in flight,
+     * drops the rest, resets the tunnel stream, sends a close frame with 1008, half-closes toward the client and waits
+     * for its answer (its close frame, then EOF) before closing the connection. A frame that does not finish, or a
+     * client that does not answer, within {@link #DEADLINE} gets the connection cut instead.
+     */
+    private final class PolicyClose {
+        static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(1);
+        private static final int MAX_DISCARD = 64 << 10;
+
+        private final String reason;
+        private ByteBuffer closeFrame;
+        private boolean sent;
+        private int discarded;
+
+        PolicyClose(String reason) {
+            this.reason = reason;
+        }
+
+        void drain() {
+            if (closed) {
+                return;
+            }
+            try {
+                while (closeFrame == null && !frames.atBoundary()) {
+                    ByteBuf head = pending.peek();
+                    if (head == null) {
+                        if (agentEof) {
+                            abort(TunnelErrorCode.CANCEL, "the app ended mid-frame while closing (" + reason + ")");
+                        } else if (!awaitingBatch) {
+                            requestBatch();
+                        }
+                        return;
+                    }
+                    int n = (int) Math.min(head.readableBytes(), frames.untilNextStop());
+                    int w = sink.write(head.nioBuffer(head.readerIndex(), n));
+                    written(head, w);
+                    if (!head.isReadable()) {
+                        pending.poll().release();
+                    }
+                    if (w < n) {
+                        sink.resumeWrites();
+                        return;
+                    }
+                }
+                releasePending();
+                if (sent) {
+                    return;
+                }
+                if (closeFrame == null) {
+                    closeFrame = ServerFrameBoundary.closeFrame(ServerFrameBoundary.POLICY_VIOLATION, reason);
+                    stream.reset(TunnelErrorCode.CANCEL);
+                }
+                while (closeFrame.hasRemaining()) {
+                    if (sink.write(closeFrame) == 0) {
+                        sink.resumeWrites();
+                        return;
+                    }
+                }
+                if (!sink.flush()) {
+                    sink.resumeWrites();
+                    return;
+                }
+                // SPEC: RFC 6455 §7.1.1: the server starts the TCP close; the client answers with its close frame.
+                sent = true;
+                sink.suspendWrites();
+                sink.shutdownWrites();
+                sink.flush();
+                source.getReadSetter().set(ch -> discardUntilEof());
+                discardUntilEof();
+            } catch (IOException e) {
+                abort(TunnelErrorCode.CANCEL, "writing the close frame failed: " + e);
+            }
+        }
+
+        private void discardUntilEof() {
+            try (PooledByteBuffer pooled = pool.allocate()) {
+                ByteBuffer buffer = pooled.getBuffer();
+                int n;
+                do {
+                    buffer.clear();
+                    n = source.read(buffer);
+                    discarded += Math.max(n, 0);
+                } while (n > 0 && discarded <= MAX_DISCARD);
+                if (n == 0) {
+                    source.resumeReads();
+                    return;
+                }
+                markClosed();
+                IoUtils.safeClose(connection);
+            } catch (IOException e) {
+                abort(TunnelErrorCode.CANCEL, "reading the client's close failed: " + e);
+            }
         }
     }
 
@@ -168,12 +309,9 @@ final class RawPipe {
         if (closed) {
             return;
         }
-        closed = true;
+        markClosed();
         logger.debug("{} closing upgraded connection: {}", id, reason);
-        ByteBuf b;
-        while ((b = pending.poll()) != null) {
-            b.release();
-        }
+        releasePending();
         stream.reset(code);
         IoUtils.safeClose(connection);
     }

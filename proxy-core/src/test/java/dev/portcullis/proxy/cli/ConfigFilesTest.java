@@ -40,6 +40,9 @@ class ConfigFilesTest {
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(8));
         assertThat(config.tokenSettings().issuer()).isEqualTo("https://manager.example.com");
+        assertThat(config.tokenSettings().adminAudience()).isEqualTo("portcullis-admin");
+        assertThat(config.revocationTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.expiryGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(f.registrySpec()).isEqualTo("redis://127.0.0.1:6379/0");
         List<SessionRecord> sessions = f.staticSessions();
         assertThat(sessions).singleElement().satisfies(s -> {
