@@ -113,6 +113,12 @@ class UiPagesTest {
         }
         kit.terminateAgents();
         try (Response r = call(kit.authorized("/s/sess-a/app/").header("Accept", "text/html"))) {
+            // A browser navigating gets the starting page, which retries by itself (ProxyAppPagesTest).
+            assertThat(r.code()).isEqualTo(503);
+            assertThat(r.body().string()).contains("id=\"starting\"");
+        }
+        try (Response r = call(kit.authorized("/s/sess-a/app/").header("Accept", "text/html")
+                .post(RequestBody.create(new byte[0])))) {
             assertThat(r.code()).isEqualTo(502);
             assertThat(r.body().string()).contains("Session offline", "id=\"error-retry\"", "data-code=\"agent-offline\"");
         }

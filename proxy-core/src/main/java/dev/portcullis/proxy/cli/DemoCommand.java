@@ -11,6 +11,8 @@ import dev.portcullis.proxy.demo.DemoJupyter;
 import dev.portcullis.proxy.demo.SampleApp;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.route.Route;
+import dev.portcullis.proxy.terminal.TerminalBackend;
+import dev.portcullis.proxy.terminal.TerminalConfig;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
@@ -49,6 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final String SESSION = "demo";
     static final String APP = "web";
     static final String NOTEBOOK = "notebook";
+    static final String TERM = "term";
     static final String USER = "demo-user";
     static final String AGENT = "demo-agent";
     private static final Duration LINK_TTL = Duration.ofMinutes(15);
@@ -84,8 +87,10 @@ public final class DemoCommand implements Callable<Integer> {
         Shutdown shutdown = new Shutdown();
         SampleApp app = shutdown.add(SampleApp.start("127.0.0.1", 0));
         InMemorySessionRegistry registry = shutdown.add(new InMemorySessionRegistry(Clock.systemUTC()));
+        TerminalBackend terminal = shutdown.add(TerminalBackend.start("127.0.0.1", 0, TerminalConfig.builder().build()));
         List<AppSpec> sessionApps = new ArrayList<>();
         sessionApps.add(new AppSpec(APP, app.port(), AppKind.HTTP));
+        sessionApps.add(new AppSpec(TERM, terminal.port(), AppKind.TERMINAL));
         Optional<Path> jupyterExecutable = noJupyter ? Optional.empty() : DemoJupyter.executable();
         DemoJupyter jupyter = null;
         if (jupyterExecutable.isPresent()) {
@@ -162,6 +167,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -H \"Authorization: Bearer $TOKEN\" " + base + "/s/" + SESSION + "/" + APP + "/");
         out.println("  websocat -H \"Authorization: Bearer $TOKEN\" " + base.replace("http", "ws") + "/s/" + SESSION + "/"
                 + APP + "/ws");
+        out.println();
+        String termLaunch = minter.mint(TokenClass.LAUNCH, USER, SESSION, TERM, LINK_TTL);
+        String termAccess = minter.mint(TokenClass.ACCESS, USER, SESSION, TERM, Duration.ofHours(1));
+        out.println("A shell in the session (terminal app '" + TERM + "'), in a browser (single-use link):");
+        out.println("  " + base + "/.portcullis/launch?token=" + termLaunch);
+        out.println("or from this terminal ('exit' ends it, Ctrl-] quits):");
+        out.println("  ./portcullis term --url " + base.replace("http", "ws") + "/s/" + SESSION + "/" + TERM
+                + "/terminals/websocket/1 --token " + termAccess);
         out.println();
         // Not "ADMIN_TOKEN=": scripts grep the output for "TOKEN=" to find the user's bearer token.
         out.println("Admin page and API, this machine only (live connections, kick, revoke; token valid 1 hour):");

@@ -33,9 +33,17 @@ public final class ErrorPages {
     private static final HttpString REFERRER_POLICY = new HttpString("Referrer-Policy");
 
     private final String template;
+    /** Null: every error is the plain page. */
+    private final StartingPage startingPage;
 
-    private ErrorPages(String template) {
+    private ErrorPages(String template, StartingPage startingPage) {
         this.template = template;
+        this.startingPage = startingPage;
+    }
+
+    /** These pages, but browsers navigating to an app that does not answer yet get {@code startingPage}. */
+    public ErrorPages withStartingPage(StartingPage startingPage) {
+        return new ErrorPages(template, requireNonNull(startingPage, "startingPage"));
     }
 
     /** Loads the HTML template from the classpath (ui-static). */
@@ -44,7 +52,7 @@ public final class ErrorPages {
             if (in == null) {
                 throw new IllegalStateException(TEMPLATE_RESOURCE + " is not on the classpath (is ui-static a dependency?)");
             }
-            return new ErrorPages(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new ErrorPages(new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + TEMPLATE_RESOURCE, e);
         }
@@ -88,6 +96,10 @@ public final class ErrorPages {
         headers.put(Headers.CACHE_CONTROL, "no-store");
         headers.put(REFERRER_POLICY, "no-referrer");
         headers.put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        if (startingPage != null && startingPage.applies(exchange, error)) {
+            startingPage.send(exchange, error, id);
+            return;
+        }
         String body;
         if (wantsHtml(exchange)) {
             headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * The first handler of the public listener (I/O thread, cheap checks only): one well-formed Host, no header names
  * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, the proxy's
  * own pages ({@code /.portcullis/...}, never forwarded to an app), or routing to a session app (attached for the
- * gate), a 301 to the slash form, or 404.
+ * gate), a 301 to the slash form, or 404. In subdomain mode the app-space pages ({@link AppPagesHandler}) at
+ * {@code /.portcullis/terminal} and {@code /.portcullis/status} on an app's host are the app's, behind the gate.
  *
  * <p>Immutable and thread-safe.
  */
@@ -69,7 +70,7 @@ public final class FrontHandler implements HttpHandler {
             launch.handleRequest(exchange);
             return;
         }
-        if (path.startsWith(PAGES_PREFIX) || path.equals("/.portcullis")) {
+        if ((path.startsWith(PAGES_PREFIX) || path.equals("/.portcullis")) && !appSpacePage(exchange, path)) {
             if (!path.startsWith(PAGES_PREFIX)) {
                 exchange.setStatusCode(StatusCodes.MOVED_PERMANENTLY);
                 exchange.getResponseHeaders().put(Headers.LOCATION, PAGES_PREFIX);
@@ -97,5 +98,14 @@ public final class FrontHandler implements HttpHandler {
         } else {
             errorPages.send(exchange, ProxyError.NOT_FOUND, "no session route");
         }
+    }
+
+    /** Whether {@code path} is a page in an app's own space on that app's host (subdomain mode), served after the gate. */
+    private boolean appSpacePage(HttpServerExchange exchange, String path) {
+        if (!path.equals("/" + AppPagesHandler.MARKER + "terminal") && !path.equals("/" + AppPagesHandler.MARKER + "status")) {
+            return false;
+        }
+        return router.route(Exchanges.hostName(exchange), path) instanceof SessionRouter.Routed routed
+                && routed.route().mode() == Route.Mode.SUBDOMAIN;
     }
 }
