@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.proxy.NotebookFixture.Mode;
+import dev.portcullis.proxy.BrowserUrls.Mode;
 import dev.portcullis.proxy.browser.BrowserRun;
 import dev.portcullis.proxy.browser.BrowserScripts;
 import dev.portcullis.proxy.browser.BrowserTools;
@@ -75,8 +75,8 @@ class NotebookBrowserTest {
     void launchLinkOpensANotebookThatRunsCodeAndATerminal(Mode mode) throws Exception {
         NotebookFixture f = fixtures.get(mode);
         Map<String, Object> options = new HashMap<>();
-        options.put("launchUrl", f.launchUrl(ProxyTestKit.SESSION, ProxyTestKit.OWNER));
-        options.put("appUrl", f.appUrl(ProxyTestKit.SESSION));
+        options.put("launchUrl", f.urls.launchUrl(ProxyTestKit.SESSION, ProxyTestKit.OWNER));
+        options.put("appUrl", f.urls.appUrl(ProxyTestKit.SESSION));
         BrowserRun run = f.run("notebook.mjs", "notebook", options);
 
         run.assertPassed("follow launch link", "create notebook", "run print(6*7)", "open terminal", "run echo hello-$((2+3))",
@@ -91,7 +91,7 @@ class NotebookBrowserTest {
         assertThat(f.relay.heads()).allSatisfy(head -> {
             assertThat(head.lines().findFirst().orElse("")).doesNotContain("token=");
             assertThat(head.lines().filter(h -> h.regionMatches(true, 0, "cookie:", 0, 7)))
-                    .allSatisfy(cookie -> assertThat(cookie).doesNotContain(f.cookieName(ProxyTestKit.SESSION) + "="));
+                    .allSatisfy(cookie -> assertThat(cookie).doesNotContain(f.urls.cookieName(ProxyTestKit.SESSION) + "="));
             assertThat(head).doesNotContainIgnoringCase("authorization:");
         });
     }
@@ -101,16 +101,16 @@ class NotebookBrowserTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void withoutALaunchLinkOrWithAnotherSessionsCookieTheBrowserGetsNoNotebookAndJupyterSeesNoRequest(Mode mode) throws Exception {
         NotebookFixture f = fixtures.get(mode);
-        String appA = f.appUrl(ProxyTestKit.SESSION);
+        String appA = f.urls.appUrl(ProxyTestKit.SESSION);
         int before = f.relay.connections();
         Map<String, Object> options = new HashMap<>();
         options.put("visits", List.of(
                 Map.of("name", "open the notebook without a launch link", "url", appA),
-                Map.of("name", "launch session B", "url", f.launchUrl(ProxyTestKit.OTHER_SESSION, ProxyTestKit.OTHER_OWNER)),
+                Map.of("name", "launch session B", "url", f.urls.launchUrl(ProxyTestKit.OTHER_SESSION, ProxyTestKit.OTHER_OWNER)),
                 Map.of("name", "open the notebook with B's cookie in the browser", "url", appA + "tree"),
                 Map.of("name", "open the notebook with B's cookie copied under A's name", "url", appA + "tree",
-                        "copyCookie", Map.of("from", f.cookieName(ProxyTestKit.OTHER_SESSION),
-                                "to", f.cookieName(ProxyTestKit.SESSION), "url", appA))));
+                        "copyCookie", Map.of("from", f.urls.cookieName(ProxyTestKit.OTHER_SESSION),
+                                "to", f.urls.cookieName(ProxyTestKit.SESSION), "url", appA))));
         BrowserRun run = f.run("visit.mjs", "denied", options);
 
         run.assertPassed("open the notebook without a launch link", "launch session B",
@@ -120,7 +120,7 @@ class NotebookBrowserTest {
         assertThat(anonymous.title()).startsWith("401");
         BrowserRun.Visit b = run.visit("launch session B");
         assertThat(b.status()).isEqualTo(200);
-        assertThat(b.url()).isEqualTo(f.appUrl(ProxyTestKit.OTHER_SESSION));
+        assertThat(b.url()).isEqualTo(f.urls.appUrl(ProxyTestKit.OTHER_SESSION));
         assertThat(b.text()).contains(NotebookFixture.OTHER_APP_TEXT);
         // The browser keeps B's cookie to B's path or host: A's notebook sees no credential at all.
         BrowserRun.Visit withB = run.visit("open the notebook with B's cookie in the browser");
@@ -141,8 +141,8 @@ class NotebookBrowserTest {
     void dashboardListsTheNotebookOpensItAndTheAdminPageShowsItsSessionAndTunnel(Mode mode) throws Exception {
         NotebookFixture f = fixtures.get(mode);
         Map<String, Object> options = new HashMap<>();
-        options.put("loginUrl", f.loginUrl(ProxyTestKit.OWNER));
-        options.put("appUrl", f.appUrl(ProxyTestKit.SESSION));
+        options.put("loginUrl", f.urls.loginUrl(ProxyTestKit.OWNER));
+        options.put("appUrl", f.urls.appUrl(ProxyTestKit.SESSION));
         options.put("appReady", "#notebook_list");
         options.put("appId", ProxyTestKit.SESSION + "-" + ProxyTestKit.APP);
         options.put("adminUrl", f.kit.adminUrl("/admin/"));
@@ -154,7 +154,7 @@ class NotebookBrowserTest {
         assertThat(dashboard.path("user").asText()).contains(ProxyTestKit.OWNER);
         assertThat(dashboard.path("state").asText()).isEqualTo("ready");
         assertThat(dashboard.path("badge").asText()).isEqualTo("Ready");
-        assertThat(run.step("open the app from the dashboard").detail()).startsWith(f.appUrl(ProxyTestKit.SESSION) + "tree");
+        assertThat(run.step("open the app from the dashboard").detail()).startsWith(f.urls.appUrl(ProxyTestKit.SESSION) + "tree");
         JsonNode admin = JSON.readTree(run.step("admin page lists sessions and tunnels").detail());
         assertThat(admin.path("sessions").asText()).contains(ProxyTestKit.SESSION, ProxyTestKit.OWNER, ProxyTestKit.OTHER_SESSION);
         assertThat(admin.path("tunnels").asText()).contains(ProxyTestKit.AGENT);

@@ -1,9 +1,7 @@
 package dev.portcullis.proxy;
 
-import dev.portcullis.proxy.auth.AppCookies;
-import dev.portcullis.proxy.auth.TokenClass;
+import dev.portcullis.proxy.BrowserUrls.Mode;
 import dev.portcullis.proxy.browser.BrowserRun;
-import dev.portcullis.proxy.browser.BrowserScripts;
 import dev.portcullis.proxy.browser.CountingRelay;
 import dev.portcullis.proxy.browser.JupyterServer;
 import dev.portcullis.proxy.route.Route;
@@ -16,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,14 +26,10 @@ import mockwebserver3.RecordedRequest;
  * One routing mode's world for the browser tests: a real Jupyter (base URL = the public prefix in path mode, '/' in
  * subdomain mode) behind a {@link CountingRelay}, {@link ProxyTestKit#SESSION}'s app pointing at the relay; a small
  * page for {@link ProxyTestKit#OTHER_SESSION} (another owner); the proxy and the agent of {@link ProxyTestKit}.
- * Subdomain hosts are {@code <session>-<app>.apps.test}, which Chromium maps to 127.0.0.1 (no DNS needed).
+ * {@link #urls} has the links a browser follows.
  */
 final class NotebookFixture implements AutoCloseable {
-    enum Mode { PATH, SUBDOMAIN }
-
-    static final String APPS_DOMAIN = "apps.test";
     static final String OTHER_APP_TEXT = "Session B's own app";
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
     final Mode mode;
     private final Path dir;
@@ -46,6 +38,8 @@ final class NotebookFixture implements AutoCloseable {
     JupyterServer jupyter;
     CountingRelay relay;
     ProxyTestKit kit;
+    /** The links and cookie names a browser uses in this mode. */
+    BrowserUrls urls;
 
     private NotebookFixture(Mode mode, Path dir) throws Exception {
         this.mode = mode;
@@ -63,7 +57,8 @@ final class NotebookFixture implements AutoCloseable {
             jupyter = JupyterServer.start(dir.resolve("jupyter"), baseUrl);
             relay = CountingRelay.start(jupyter.port());
             kit = ProxyTestKit.start(relay.port(), otherApp.getPort(), TunnelSettings.defaults(), 1,
-                    b -> mode == Mode.SUBDOMAIN ? b.appsDomain(APPS_DOMAIN) : b);
+                    b -> mode == Mode.SUBDOMAIN ? b.appsDomain(BrowserUrls.APPS_DOMAIN) : b);
+            urls = new BrowserUrls(mode, kit);
             // As a control plane would register it: the app is a Jupyter server.
             kit.registry.putSession(new SessionRecord(new SessionId(ProxyTestKit.SESSION), ProxyTestKit.OWNER,
                     ProxyTestKit.AGENT, List.of(new AppSpec(ProxyTestKit.APP, relay.port(), AppKind.JUPYTER))));
@@ -79,46 +74,13 @@ final class NotebookFixture implements AutoCloseable {
         return new NotebookFixture(mode, dir);
     }
 
-    private String port() {
-        return Integer.toString(kit.proxy.publicAddress().getPort());
-    }
-
-    /** The app's root as the browser sees it, ending in '/'. */
-    String appUrl(String session) {
-        return mode == Mode.PATH
-                ? "http://127.0.0.1:" + port() + Route.pathPrefix(new SessionId(session), ProxyTestKit.APP)
-                : "http://" + session + "-" + ProxyTestKit.APP + "." + APPS_DOMAIN + ":" + port() + "/";
-    }
-
-    /** A fresh single-use launch link for {@code session} (owned by {@code owner}), on the proxy's plain address. */
-    String launchUrl(String session, String owner) {
-        String token = kit.minter.mint(TokenClass.LAUNCH, owner, session, ProxyTestKit.APP, Duration.ofMinutes(2));
-        return "http://127.0.0.1:" + port() + "/.portcullis/launch?token=" + token;
-    }
-
-    /** A fresh single-use login link to the dashboard for {@code user}, on the proxy's plain address (not an app host). */
-    String loginUrl(String user) {
-        String token = kit.minter.mint(TokenClass.LOGIN, user, null, null, Duration.ofMinutes(2));
-        return "http://127.0.0.1:" + port() + "/.portcullis/login?token=" + token;
-    }
-
-    /** The name of the proxy's cookie for {@code session}'s app in this mode. */
-    String cookieName(String session) {
-        return AppCookies.cookieName(session, ProxyTestKit.APP, mode == Mode.SUBDOMAIN, false);
-    }
-
     /**
-     * Runs a browser scenario in this mode (subdomain hosts mapped to loopback) with its artifacts in
-     * {@code target/browser-artifacts/<mode>/<scenario>/}, and keeps Jupyter's log there too.
+     * Runs a browser scenario in this mode with its artifacts in {@code target/browser-artifacts/<mode>/<scenario>/},
+     * and keeps Jupyter's log there too.
      */
     BrowserRun run(String script, String scenario, Map<String, Object> options) throws IOException {
-        Path out = BrowserScripts.ARTIFACTS.resolve(mode.name().toLowerCase(Locale.ROOT)).resolve(scenario);
-        Map<String, Object> all = new HashMap<>(options);
-        if (mode == Mode.SUBDOMAIN) {
-            all.put("hostResolverRules", "MAP *." + APPS_DOMAIN + " 127.0.0.1");
-        }
-        BrowserRun run = BrowserScripts.run(script, all, out, RUN_TIMEOUT);
-        Files.copy(jupyter.log(), out.resolve("jupyter.log"), StandardCopyOption.REPLACE_EXISTING);
+        BrowserRun run = urls.run(script, scenario, options);
+        Files.copy(jupyter.log(), urls.artifacts(scenario).resolve("jupyter.log"), StandardCopyOption.REPLACE_EXISTING);
         return run;
     }
 

@@ -24,13 +24,18 @@ public final class BrowserTools {
 
     private BrowserTools() {}
 
-    /** Throws an {@link AssertionError} naming every missing program and the Debian packages that provide it. */
+    /** Chromium, Node and npm, and Jupyter: see {@link #require(boolean)}. */
     public static void requireAll() {
+        require(true);
+    }
+
+    /** Throws an {@link AssertionError} naming every missing program and the Debian packages that provide it. */
+    public static void require(boolean jupyter) {
         Map<String, String> missing = new LinkedHashMap<>();
         if (!Files.isExecutable(CHROMIUM)) {
             missing.put(CHROMIUM.toString(), "chromium");
         }
-        if (!Files.isExecutable(JUPYTER) || !Files.exists(Path.of("/usr/share/jupyter/kernels/python3/kernel.json"))) {
+        if (jupyter && (!Files.isExecutable(JUPYTER) || !Files.exists(Path.of("/usr/share/jupyter/kernels/python3/kernel.json")))) {
             missing.put(JUPYTER + " with a python3 kernel", "jupyter-notebook python3-ipykernel python3-terminado");
         }
         if (onPath("node").isEmpty()) {
