@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The demo's real Jupyter notebook server ({@link DemoJupyter}: Debian's notebook 6.4 as a child process on a free
  * loopback port, own HOME/config/runtime dirs, token and password off, {@code allow_remote_access}, no
- * {@code allow_origin}), set up for the browser tests: a working xterm.js for its terminal page
- * ({@link JupyterStatic}), bash for its terminals, a retry if another process took the free port first, and an
+ * {@code allow_origin}, a working xterm.js for its terminal page on bookworm), set up for the browser tests: bash for
+ * its terminals, a retry if another process took the free port first, and an
  * {@link AssertionError} with Jupyter's log when it does not come up. {@link #close()} stops it and its kernels and
  * shells by PID.
  *
@@ -33,9 +33,7 @@ public final class JupyterServer implements AutoCloseable {
 
     /** Starts Jupyter with {@code baseUrl} (starting and ending in '/') and waits until its API answers. */
     public static JupyterServer start(Path dir, String baseUrl) throws IOException {
-        Map<String, Object> settings = Map.of(
-                "extra_static_paths", List.of(JupyterStatic.write(dir.resolve("static")).toString()),
-                "terminado_settings", Map.of("shell_command", List.of("/bin/bash")));
+        Map<String, Object> settings = Map.of("terminado_settings", Map.of("shell_command", List.of("/bin/bash")));
         AssertionError failure = null;
         // The free port is found by binding and closing a socket; another process may take it in between: retry.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {

@@ -1,4 +1,4 @@
-// Test override (Portcullis browser tests): the notebook's terminado client, for the xterm.js 4 API
+// Portcullis override for Jupyter (demo and browser tests): the notebook's terminado client, for the xterm.js 4 API
 // (onData/loadAddon instead of 3.x's on('data')/applyAddon). The DOM renderer keeps the text readable by the test.
 define(['portcullis-xterm', 'portcullis-xterm-fit'], function (xterm, fitAddon) {
     'use strict';
