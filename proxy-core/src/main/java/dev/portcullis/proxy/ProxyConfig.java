@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.TokenSettings;
+import dev.portcullis.proxy.internal.Origins;
 import dev.portcullis.tunnel.TunnelSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,6 +78,13 @@ public final class ProxyConfig {
      * longest lifetime of any credential it must refuse (default 24 h).
      */
     public Duration revocationTtl() { return b.revocationTtl; }
+    /** Limits on hostile traffic at the public listener. */
+    public PublicLimits publicLimits() { return b.publicLimits; }
+    /**
+     * Origins ({@code scheme://host[:port]}) allowed for cookie-authenticated WebSocket upgrades and state-changing
+     * requests besides the request's own origin (same-origin is always allowed).
+     */
+    public List<String> allowedOrigins() { return b.allowedOrigins; }
 
     @Override
     public String toString() {
@@ -115,6 +123,8 @@ public final class ProxyConfig {
         private Clock clock = Clock.systemUTC();
         private Duration expiryGrace = Duration.ofSeconds(30);
         private Duration revocationTtl = Duration.ofHours(24);
+        private PublicLimits publicLimits = PublicLimits.defaults();
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {}
 
@@ -261,6 +271,18 @@ public final class ProxyConfig {
             return this;
         }
 
+        public Builder publicLimits(PublicLimits limits) {
+            this.publicLimits = requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Origins allowed besides same-origin; each {@code scheme://host[:port]}, validated here. */
+        public Builder allowedOrigins(List<String> origins) {
+            Origins.of(origins);
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
         public ProxyConfig build() {
             if (tunnelTlsCert == null) {
                 throw new IllegalStateException("tunnelTls: not set (expected: PEM certificate and key paths; agents only dial TLS)");
@@ -305,6 +327,8 @@ public final class ProxyConfig {
             c.clock = clock;
             c.expiryGrace = expiryGrace;
             c.revocationTtl = revocationTtl;
+            c.publicLimits = publicLimits;
+            c.allowedOrigins = allowedOrigins;
             return c;
         }
 

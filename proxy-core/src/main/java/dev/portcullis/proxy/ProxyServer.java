@@ -19,15 +19,20 @@ import dev.portcullis.proxy.forward.HttpForwarder;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
 import dev.portcullis.proxy.internal.AppPagesHandler;
+import dev.portcullis.proxy.internal.ConnectionLimitHandler;
+import dev.portcullis.proxy.internal.CrossSiteHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
 import dev.portcullis.proxy.internal.IdentityHandler;
 import dev.portcullis.proxy.internal.JwksHandler;
+import dev.portcullis.proxy.internal.IdleTimeoutHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
+import dev.portcullis.proxy.internal.Origins;
 import dev.portcullis.proxy.internal.PemSsl;
 import dev.portcullis.proxy.live.LiveConnections;
 import dev.portcullis.proxy.live.RevocationEnforcer;
+import dev.portcullis.proxy.internal.RequestFramingHandler;
 import dev.portcullis.proxy.route.SessionRouter;
 import dev.portcullis.proxy.ui.AdminPageHandler;
 import dev.portcullis.proxy.ui.PortalHandler;
@@ -66,8 +71,6 @@ import org.xnio.Options;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
-    private static final int MAX_HEADER_SIZE = 32 * 1024;
-    private static final int MAX_HEADERS = 100;
     /** How long the status endpoint waits for an app's answer before it says "starting". */
     private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
@@ -166,31 +169,37 @@ public final class ProxyServer implements AutoCloseable {
         SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
         AppCookies cookies = new AppCookies(cookieSecret, config.clock(), config.cookieMaxAge(), config.cookieAbsoluteMaxAge());
         boolean secure = config.publicTls();
+        PublicLimits limits = config.publicLimits();
         HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
         AppPagesHandler appPages = new AppPagesHandler(new AppProbe(tunnelServer::tunnel, APP_PROBE_TIMEOUT), errorPages, forwarding);
-        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure,
+        // SECURITY rows 5-6: cookie-authenticated upgrades and writes must come from an allowed origin.
+        CrossSiteHandler crossSite = new CrossSiteHandler(Origins.of(config.allowedOrigins()), errorPages,
                 new IdentityHandler(identity, appPages));
+        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, crossSite);
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure, config.clock());
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(config.workerThreads())
-                // SECURITY rows 33-36: bounded heads, no encoded slashes, slow-loris timeouts.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
-                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+                // SECURITY rows 33-36: bounded heads, no encoded slashes, slow-loris timeouts (PublicLimits).
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderSize())
+                .setServerOption(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
                 // (ALLOW_ENCODED_SLASH is deprecated for DECODE_SLASH; PathNormalizer 400s encoded slashes anyway.)
                 .setServerOption(UndertowOptions.DECODE_SLASH, false)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 300_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.requestParseTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) limits.idleTimeout().toMillis())
                 // We stream bodies; the per-exchange cap is lifted again in HttpForwarder.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new JwksHandler(identity.jwksJson(), new FrontHandler(router, errorPages, launch,
-                        new PortalHandler(verifier, registry, router, launch, errorPages, ui, cookieSecret, secure,
-                                config.cookieMaxAge(), config.clock()),
-                        gate)));
+                .setHandler(new ConnectionLimitHandler(limits.maxConnectionsPerIp(), errorPages,
+                        new IdleTimeoutHandler(limits.idleTimeout(),
+                                new RequestFramingHandler(errorPages, new JwksHandler(identity.jwksJson(),
+                                        new FrontHandler(router, errorPages, launch,
+                                                new PortalHandler(verifier, registry, router, launch, errorPages, ui,
+                                                        cookieSecret, secure, config.cookieMaxAge(), config.clock()),
+                                                gate))))));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);

@@ -213,8 +213,9 @@ class RevocationTest {
             String setCookie = r.header("Set-Cookie");
             cookie = setCookie.substring(0, setCookie.indexOf(';'));
         }
+        // A browser's cookie upgrade carries its page's origin (SECURITY row 5: same-origin only).
         RecordingWebSocket ws = RecordingWebSocket.open(kit.http, kit.get("/s/" + SESSION + "/" + APP + "/ws")
-                .header("Cookie", cookie).build());
+                .header("Cookie", cookie).header("Origin", kit.url("/").replaceAll("/$", "")).build());
         ws.opened.get(FIVE_SECONDS, TimeUnit.SECONDS);
         assertThat(kit.proxy.liveConnections().snapshot()).singleElement()
                 .satisfies(c -> assertThat(c.credential().tokenId()).isNotNull());

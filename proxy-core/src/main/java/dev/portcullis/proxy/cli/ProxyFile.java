@@ -2,6 +2,7 @@ package dev.portcullis.proxy.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.proxy.ProxyConfig;
+import dev.portcullis.proxy.PublicLimits;
 import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
@@ -30,7 +31,9 @@ record ProxyFile(
         Identity identity,
         Lease lease,
         List<StaticSession> sessions,
-        Revocations revocation) {
+        Revocations revocation,
+        Limits limits,
+        List<String> allowedOrigins) {
 
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
@@ -45,6 +48,9 @@ record ProxyFile(
     record Identity(String keyFile, String issuer, String ttl) {}
 
     record Lease(String ttl, String heartbeat) {}
+
+    record Limits(Integer maxHeaderSize, Integer maxHeaders, String requestParseTimeout, String noRequestTimeout,
+            String idleTimeout, Integer maxConnectionsPerIp) {}
 
     record StaticApp(String name, Integer port, String kind) {}
 
@@ -78,6 +84,16 @@ record ProxyFile(
                 dir.resolve(ConfigFiles.require("tunnel.tls-key", t.tlsKey())));
         if (admin != null) {
             b.adminBind(orDefault(admin.host(), "127.0.0.1"), orDefault(admin.port(), 9090));
+        }
+        if (limits != null) {
+            b.publicLimits(publicLimits(limits));
+        }
+        if (allowedOrigins != null) {
+            try {
+                b.allowedOrigins(allowedOrigins);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("allowed-origins: " + e.getMessage(), e);
+            }
         }
         if (cookie != null) {
             if (cookie.secretFile() != null) {
@@ -126,6 +142,22 @@ record ProxyFile(
         } catch (RuntimeException e) {
             TokensSection.close(settings);
             throw e;
+        }
+    }
+
+    private static PublicLimits publicLimits(Limits l) {
+        PublicLimits d = PublicLimits.defaults();
+        try {
+            return PublicLimits.builder()
+                    .maxHeaderSize(orDefault(l.maxHeaderSize(), d.maxHeaderSize()))
+                    .maxHeaders(orDefault(l.maxHeaders(), d.maxHeaders()))
+                    .requestParseTimeout(ConfigFiles.duration("limits.request-parse-timeout", l.requestParseTimeout(), d.requestParseTimeout()))
+                    .noRequestTimeout(ConfigFiles.duration("limits.no-request-timeout", l.noRequestTimeout(), d.noRequestTimeout()))
+                    .idleTimeout(ConfigFiles.duration("limits.idle-timeout", l.idleTimeout(), d.idleTimeout()))
+                    .maxConnectionsPerIp(orDefault(l.maxConnectionsPerIp(), d.maxConnectionsPerIp()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("limits: " + e.getMessage(), e);
         }
     }
 
