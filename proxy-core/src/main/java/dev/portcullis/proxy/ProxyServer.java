@@ -20,7 +20,7 @@ import dev.portcullis.proxy.route.SessionRouter;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
-import io.netty.handler.ssl.SslContextBuilder;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             tunnelServer = TunnelServer.start(TunnelServerConfig.builder()
                             .bind(config.tunnelHost(), config.tunnelPort())
-                            .sslContext(SslContextBuilder.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
+                            .sslContext(TunnelTls.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
                                     PemSsl.certificates(config.tunnelTlsCert())).build())
                             .settings(config.tunnelSettings())
                             .blockingExecutor(blocking)
