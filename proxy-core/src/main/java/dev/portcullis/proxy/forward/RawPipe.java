@@ -4,11 +4,7 @@ import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.undertow.connector.ByteBufferPool;
-import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -27,24 +23,24 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  */
 final class RawPipe {
     private static final Logger logger = LoggerFactory.getLogger(RawPipe.class);
+    /** Largest read from the client per DATA frame (a WebSocket message is usually far smaller). */
+    private static final int READ_CHUNK = 16 << 10;
 
     private final String id;
     private final StreamConnection connection;
     private final TunnelStream stream;
-    private final ByteBufferPool pool;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private final OutboundQueue pending = new OutboundQueue();
     private boolean clientEof;
     private boolean agentEof;
     private boolean awaitingBatch;
     private boolean closed;
 
-    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool) {
+    RawPipe(String id, StreamConnection connection, TunnelStream stream) {
         this.id = id;
         this.connection = connection;
         this.stream = stream;
-        this.pool = pool;
         this.source = connection.getSourceChannel();
         this.sink = connection.getSinkChannel();
     }
@@ -62,16 +58,18 @@ final class RawPipe {
         if (closed || clientEof) {
             return;
         }
-        try (PooledByteBuffer pooled = pool.allocate()) {
-            ByteBuffer buffer = pooled.getBuffer();
+        try {
             while (stream.isWritable()) {
-                buffer.clear();
-                int n = source.read(buffer);
+                // Read straight into the outbound buffer: no copy from an Undertow buffer.
+                ByteBuf out = stream.alloc().directBuffer(READ_CHUNK);
+                int n = read(out);
                 if (n == 0) {
+                    out.release();
                     source.resumeReads();
                     return;
                 }
                 if (n < 0) {
+                    out.release();
                     // SPEC: half-close, not abort: END_STREAM toward the app.
                     clientEof = true;
                     source.suspendReads();
@@ -79,16 +77,29 @@ final class RawPipe {
                     closeIfBothDone();
                     return;
                 }
-                buffer.flip();
-                logger.trace("{} client->agent {} bytes", id, n);
-                ByteBuf out = stream.alloc().buffer(n);
-                out.writeBytes(buffer);
+                if (logger.isTraceEnabled()) {
+                    logger.trace("{} client->agent {} bytes", id, n);
+                }
                 stream.write(out, false);
             }
             logger.trace("{} stream not writable: client reads suspended", id);
             source.suspendReads();
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "reading from the client failed: " + e);
+        }
+    }
+
+    /** One read from the client into {@code out}; releases {@code out} if the read fails. */
+    private int read(ByteBuf out) throws IOException {
+        try {
+            int n = source.read(out.nioBuffer(out.writerIndex(), out.writableBytes()));
+            if (n > 0) {
+                out.writerIndex(out.writerIndex() + n);
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 
@@ -102,11 +113,7 @@ final class RawPipe {
             data.release();
             return;
         }
-        if (data.isReadable()) {
-            pending.add(data);
-        } else {
-            data.release();
-        }
+        pending.add(data);
         agentEof |= endOfStream;
         drainToClient();
     }
@@ -116,14 +123,10 @@ final class RawPipe {
             return;
         }
         try {
-            while (!pending.isEmpty()) {
-                ByteBuf head = pending.peek();
-                head.skipBytes(sink.write(head.nioBuffer()));
-                if (head.isReadable()) {
-                    sink.resumeWrites();
-                    return;
-                }
-                pending.poll().release();
+            pending.writeTo(sink);
+            if (!pending.isEmpty()) {
+                sink.resumeWrites();
+                return;
             }
             if (!sink.flush()) {
                 sink.resumeWrites();
@@ -170,10 +173,7 @@ final class RawPipe {
         }
         closed = true;
         logger.debug("{} closing upgraded connection: {}", id, reason);
-        ByteBuf b;
-        while ((b = pending.poll()) != null) {
-            b.release();
-        }
+        pending.releaseAll();
         stream.reset(code);
         IoUtils.safeClose(connection);
     }
