@@ -123,10 +123,8 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                         "agent reported " + error + " (status " + headers.status() + ")");
                 return;
             }
-            int status;
-            try {
-                status = Integer.parseInt(headers.status().toString());
-            } catch (RuntimeException e) {
+            int status = TunnelRequests.statusOf(headers);
+            if (status < 0) {
                 abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
                 return;
             }
@@ -215,34 +213,43 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         }
     }
 
+    /**
+     * The agent ended the response: the relay is done (finish first, before Undertow sees the response complete and
+     * runs the exchange-complete listener, which would take an unfinished relay for a client gone early and close a
+     * keep-alive connection), then the response is terminated and the exchange ended.
+     */
     private void completeResponse() {
+        finish();
+        if (responseChannel == null) {
+            exchange.endExchange();
+            return;
+        }
         try {
-            if (responseChannel == null) {
-                finish();
-                exchange.endExchange();
-                return;
-            }
             responseChannel.shutdownWrites();
             if (!responseChannel.flush()) {
                 responseChannel.getWriteSetter().set(ch -> {
                     try {
                         if (ch.flush()) {
                             ch.suspendWrites();
-                            finish();
                             exchange.endExchange();
                         }
                     } catch (IOException e) {
-                        abort(TunnelErrorCode.CANCEL, "flushing to the client failed: " + e);
+                        clientWriteFailed(e);
                     }
                 });
                 responseChannel.resumeWrites();
                 return;
             }
-            finish();
             exchange.endExchange();
         } catch (IOException e) {
-            abort(TunnelErrorCode.CANCEL, "finishing the response failed: " + e);
+            clientWriteFailed(e);
         }
+    }
+
+    /** Finishing a complete response failed: the client is gone; the stream is already done. */
+    private void clientWriteFailed(IOException e) {
+        logger.debug("{} finishing the response failed: {}", id, e.toString());
+        ErrorPages.closeConnection(exchange);
     }
 
     @Override

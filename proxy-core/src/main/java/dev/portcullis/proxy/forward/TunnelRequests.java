@@ -63,6 +63,16 @@ final class TunnelRequests {
     }
 
     /** The error the user sees for an agent's synthetic {@code portcullis-error} response or a reset. */
+    /** The response's {@code :status} as a number, or -1 if it is missing or not a number. */
+    static int statusOf(Http2Headers headers) {
+        CharSequence status = headers.status();
+        try {
+            return status == null ? -1 : Integer.parseInt(status.toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The root cause of a failed stream open (futures wrap it in a CompletionException). */
     static Throwable openFailureCause(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
