@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.AppCookies;
+import dev.portcullis.proxy.auth.CachingTokenVerifier;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
@@ -72,7 +73,8 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(ProxyConfig config, SessionRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        TokenVerifier verifier = new JjwtTokenVerifier(config.tokenSettings());
+        // Bearer ACCESS tokens are checked in full once per CachingTokenVerifier.DEFAULT_TTL, not on every request.
+        TokenVerifier verifier = new CachingTokenVerifier(new JjwtTokenVerifier(config.tokenSettings()), config.tokenSettings().clock());
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
