@@ -23,8 +23,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +48,14 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private RequestHead head;
     private State state = State.AWAIT_HEADERS;
     private boolean streamInboundEnded; // the proxy's END_STREAM arrived
-    private boolean responseStarted;
     private boolean appInputEnded; // upgraded: the app half-closed
     private boolean skippingInterim; // a 1xx head was skipped; its empty last content follows
-    private ScheduledFuture<?> responseTimeout;
+    private final ResponseHeadWait headWait;
 
     AgentStreamHandler(String logId, TunnelClientConfig config) {
         this.logId = logId;
         this.config = config;
+        this.headWait = new ResponseHeadWait(config.settings().responseHeadTimeout(), this::responseTimedOut);
     }
 
     @Override
@@ -168,7 +166,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         }
         app.flush();
         if (upgrade || request.ended()) {
-            startResponseTimer();
+            headWait.start(app.eventLoop());
         }
         app.read();
         drainPending();
@@ -180,7 +178,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (request.writeTo(app, state == State.UPGRADED)) {
-            startResponseTimer(); // an app may answer only after the whole body: the wait starts here
+            headWait.start(app.eventLoop()); // an app may answer only after the whole body: the wait starts here
             if (state == State.UPGRADED) {
                 ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
             }
@@ -224,8 +222,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             logger.info("{} malformed response head from the app: {}", logId, res.decoderResult().cause().toString());
             abort(TunnelErrorCode.PROTOCOL_ERROR);
         } else if (code == 101 && state == State.UPGRADE_PENDING) {
-            cancelResponseTimeout();
-            responseStarted = true;
+            headWait.headArrived();
             state = State.UPGRADED;
             skippingInterim = true; // the decoder ends the 101 with an empty last content
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, true), false));
@@ -245,8 +242,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         } else if (code < 200) {
             skippingInterim = true; // interim responses (100, 103) are not forwarded
         } else {
-            cancelResponseTimeout();
-            responseStarted = true;
+            headWait.headArrived();
             if (state == State.UPGRADE_PENDING) {
                 state = State.HTTP; // upgrade declined: an ordinary response, never raw
                 request.markEnded();
@@ -261,7 +257,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             c.release();
             return;
         }
-        if (c.decoderResult().isFailure() || !responseStarted) {
+        if (c.decoderResult().isFailure() || !headWait.arrived()) {
             c.release();
             logger.info("{} app response cut short or malformed: resetting the stream", logId);
             abort(TunnelErrorCode.CANCEL);
@@ -276,7 +272,6 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             }
             // The response is complete: the app connection is done (one connection per stream, no reuse).
             state = State.DONE;
-            cancelResponseTimeout();
             app.close();
             maybeReadStream(); // drain whatever body the proxy still sends
         } else {
@@ -331,16 +326,8 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Idempotent; a no-op once the response started. */
-    private void startResponseTimer() {
-        if (responseTimeout == null && !responseStarted) {
-            long timeout = config.settings().responseHeadTimeout().toMillis();
-            responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
-        }
-    }
-
     private void responseTimedOut() {
-        if (!responseStarted && state != State.DONE) {
+        if (state != State.DONE) {
             logger.info("{} no response head from the app within {}", logId, config.settings().responseHeadTimeout());
             respondError(504, TunnelErrorCode.RESPONSE_TIMEOUT);
         }
@@ -371,16 +358,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     /** Releases everything this stream holds; idempotent. */
     private void finish() {
         state = State.DONE;
-        cancelResponseTimeout();
+        headWait.cancel();
         request.releaseAll();
         if (app != null) {
             app.close();
-        }
-    }
-
-    private void cancelResponseTimeout() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
         }
     }
 }
