@@ -3,7 +3,8 @@
 # where the samples land: by thread, by top frame (self time), and by first Portcullis/Netty/Undertow/JDK frame.
 # Usage: loadtests/bench/profile.sh WORKLOAD [SECONDS] [OUT.jfr]
 #   WORKLOAD: download (500 MB curl GETs), upload (100 MB curl POSTs), small (wrk, 64 connections, the app's page),
-#             big (wrk, 8 connections, 1 MiB GETs). SECONDS (default 20) of measured load follow 10 s of warm-up that
+#             big (wrk, 8 connections, 1 MiB GETs), ws (WebSocket echo, 100 sockets, 64-byte messages, with the
+#             loadtests module's WsLoad: set WSLOAD_CP to its classpath). SECONDS (default 20) of measured load follow 10 s of warm-up that
 #             the recording also covers (JFR starts with the JVM, so the JIT is never deoptimised by a late start).
 # Loopback only; starts its own demo on a free port and stops it (by PID) when done.
 set -euo pipefail
@@ -27,6 +28,9 @@ load() { # seconds
       while [ $SECONDS -lt $end ]; do curl -s -o /dev/null -H "$auth" --data-binary @"$work/up.bin" "$base/upload"; done ;;
     small) wrk -t1 -c64 -d"$1"s -H "$auth" --latency "$base/" ;;
     big) wrk -t1 -c8 -d"$1"s -H "$auth" --latency "$base/download?bytes=1048576" ;;
+    ws) java -cp "${WSLOAD_CP:?set WSLOAD_CP to the classpath of the loadtests module (WsLoad)}" \
+      dev.portcullis.loadtests.ws.WsLoad echo --url "ws://127.0.0.1:$proxy/s/demo/web/ws" --token "$token" \
+      --sockets 100 --size 64 --warmup-seconds 0 --seconds "$1" ;;
     *) echo "unknown workload $workload" >&2; exit 2 ;;
   esac
 }
