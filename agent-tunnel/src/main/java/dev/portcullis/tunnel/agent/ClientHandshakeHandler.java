@@ -69,6 +69,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         TunnelSettings s = config.settings();
         String id = logId + "/" + reply.tunnelIdOrReason();
         ChannelPipeline p = ctx.pipeline();
+        p.addLast("flush", Http2Codecs.flushConsolidation());
         p.addLast("h2", Http2Codecs.agentSide(s));
         p.addLast("h2-mux", new Http2MultiplexHandler(new AgentStreamInitializer(id, config)));
         p.addLast("tunnel", new TunnelConnectionHandler(id, s, () -> { }));
