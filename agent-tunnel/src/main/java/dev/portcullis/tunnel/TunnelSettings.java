@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param maxRstFramesPerWindow RST_STREAM frames tolerated per {@code rstWindowSeconds} (rapid-reset defence)
  * @param rstWindowSeconds the window of {@code maxRstFramesPerWindow}
  * @param maxSmallContinuationFrames CONTINUATION flood defence (CVE-2026-33871)
+ * @param maxUnknownFramesPerWindow ignorable frames (unknown types, PRIORITY for unknown streams) tolerated per
+ *     {@code unknownFrameWindowSeconds}; one more answers GOAWAY(ENHANCE_YOUR_CALM)
+ * @param unknownFrameWindowSeconds the window of {@code maxUnknownFramesPerWindow}
  * @param pingInterval how often each side PINGs the other
  * @param pingTimeout no PING ACK within this closes the connection
  * @param handshakeTimeout TLS + agent handshake must finish within this
@@ -35,6 +38,8 @@ public record TunnelSettings(
         int maxRstFramesPerWindow,
         int rstWindowSeconds,
         int maxSmallContinuationFrames,
+        int maxUnknownFramesPerWindow,
+        int unknownFrameWindowSeconds,
         Duration pingInterval,
         Duration pingTimeout,
         Duration handshakeTimeout,
@@ -66,6 +71,8 @@ public record TunnelSettings(
         requirePositive("maxRstFramesPerWindow", maxRstFramesPerWindow);
         requirePositive("rstWindowSeconds", rstWindowSeconds);
         requirePositive("maxSmallContinuationFrames", maxSmallContinuationFrames);
+        requirePositive("maxUnknownFramesPerWindow", maxUnknownFramesPerWindow);
+        requirePositive("unknownFrameWindowSeconds", unknownFrameWindowSeconds);
         requirePositive("pingInterval", pingInterval);
         requirePositive("pingTimeout", pingTimeout);
         requirePositive("handshakeTimeout", handshakeTimeout);
@@ -106,6 +113,8 @@ public record TunnelSettings(
         b.maxRstFramesPerWindow = maxRstFramesPerWindow;
         b.rstWindowSeconds = rstWindowSeconds;
         b.maxSmallContinuationFrames = maxSmallContinuationFrames;
+        b.maxUnknownFramesPerWindow = maxUnknownFramesPerWindow;
+        b.unknownFrameWindowSeconds = unknownFrameWindowSeconds;
         b.pingInterval = pingInterval;
         b.pingTimeout = pingTimeout;
         b.handshakeTimeout = handshakeTimeout;
@@ -140,6 +149,8 @@ public record TunnelSettings(
         private int maxRstFramesPerWindow = 200;
         private int rstWindowSeconds = 30;
         private int maxSmallContinuationFrames = 16;
+        private int maxUnknownFramesPerWindow = 100;
+        private int unknownFrameWindowSeconds = 10;
         private Duration pingInterval = Duration.ofSeconds(10);
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -162,6 +173,11 @@ public record TunnelSettings(
             return this;
         }
         public Builder maxSmallContinuationFrames(int v) { maxSmallContinuationFrames = v; return this; }
+        public Builder maxUnknownFramesPerWindow(int frames, int windowSeconds) {
+            maxUnknownFramesPerWindow = frames;
+            unknownFrameWindowSeconds = windowSeconds;
+            return this;
+        }
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
         public Builder pingTimeout(Duration v) { pingTimeout = v; return this; }
         public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
@@ -177,7 +193,7 @@ public record TunnelSettings(
         public TunnelSettings build() {
             return new TunnelSettings(maxConcurrentStreams, initialStreamWindow, connectionWindow, maxFrameSize,
                     maxHeaderListSize, maxRstFramesPerWindow, rstWindowSeconds, maxSmallContinuationFrames,
-                    pingInterval, pingTimeout, handshakeTimeout, streamWriteHighWaterMark, streamWriteLowWaterMark,
+                    maxUnknownFramesPerWindow, unknownFrameWindowSeconds, pingInterval, pingTimeout, handshakeTimeout, streamWriteHighWaterMark, streamWriteLowWaterMark,
                     connectTimeout, responseHeadTimeout, shutdownGrace);
         }
     }

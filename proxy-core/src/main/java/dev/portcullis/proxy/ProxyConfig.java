@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.auth.TokenSettings;
+import dev.portcullis.proxy.internal.Origins;
 import dev.portcullis.tunnel.TunnelSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,6 +63,20 @@ public final class ProxyConfig {
     /** CIDRs whose X-Forwarded-* headers are trusted (not used yet: a later issue). */
     public List<String> trustedProxyCidrs() { return b.trustedProxyCidrs; }
     public Clock clock() { return b.clock; }
+    /** How long a live connection outlives the expiry of the credential that admitted it (default 30 s). */
+    public Duration expiryGrace() { return b.expiryGrace; }
+    /**
+     * How long a revocation by user or session (and by token id without an explicit end) is kept: at least the
+     * longest lifetime of any credential it must refuse (default 24 h).
+     */
+    public Duration revocationTtl() { return b.revocationTtl; }
+    /** Limits on hostile traffic at the public listener. */
+    public PublicLimits publicLimits() { return b.publicLimits; }
+    /**
+     * Origins ({@code scheme://host[:port]}) allowed for cookie-authenticated WebSocket upgrades and state-changing
+     * requests besides the request's own origin (same-origin is always allowed).
+     */
+    public List<String> allowedOrigins() { return b.allowedOrigins; }
 
     @Override
     public String toString() {
@@ -94,6 +109,10 @@ public final class ProxyConfig {
         private int workerThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private List<String> trustedProxyCidrs = List.of();
         private Clock clock = Clock.systemUTC();
+        private Duration expiryGrace = Duration.ofSeconds(30);
+        private Duration revocationTtl = Duration.ofHours(24);
+        private PublicLimits publicLimits = PublicLimits.defaults();
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {}
 
@@ -198,6 +217,32 @@ public final class ProxyConfig {
             return this;
         }
 
+        public Builder expiryGrace(Duration grace) {
+            requireNonNull(grace, "expiryGrace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("expiryGrace: " + grace + " (expected: >= 0)");
+            }
+            this.expiryGrace = grace;
+            return this;
+        }
+
+        public Builder revocationTtl(Duration ttl) {
+            this.revocationTtl = positive(ttl, "revocationTtl");
+            return this;
+        }
+
+        public Builder publicLimits(PublicLimits limits) {
+            this.publicLimits = requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Origins allowed besides same-origin; each {@code scheme://host[:port]}, validated here. */
+        public Builder allowedOrigins(List<String> origins) {
+            Origins.of(origins);
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
         public ProxyConfig build() {
             if (tunnelTlsCert == null) {
                 throw new IllegalStateException("tunnelTls: not set (expected: PEM certificate and key paths; agents only dial TLS)");
@@ -232,6 +277,10 @@ public final class ProxyConfig {
             c.workerThreads = workerThreads;
             c.trustedProxyCidrs = trustedProxyCidrs;
             c.clock = clock;
+            c.expiryGrace = expiryGrace;
+            c.revocationTtl = revocationTtl;
+            c.publicLimits = publicLimits;
+            c.allowedOrigins = allowedOrigins;
             return c;
         }
 

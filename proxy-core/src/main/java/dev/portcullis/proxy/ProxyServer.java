@@ -2,22 +2,38 @@ package dev.portcullis.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portcullis.proxy.admin.AdminApi;
+import dev.portcullis.proxy.admin.TunnelsSeen;
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.CachingTokenVerifier;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
 import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.error.StartingPage;
+import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.forward.AppProbe;
 import dev.portcullis.proxy.forward.ForwardingHandler;
 import dev.portcullis.proxy.forward.HttpForwarder;
 import dev.portcullis.proxy.forward.WebSocketForwarder;
 import dev.portcullis.proxy.internal.AdminHandler;
+import dev.portcullis.proxy.internal.AppPagesHandler;
+import dev.portcullis.proxy.internal.ConnectionLimitHandler;
+import dev.portcullis.proxy.internal.CrossSiteHandler;
 import dev.portcullis.proxy.internal.FrontHandler;
 import dev.portcullis.proxy.internal.GateHandler;
+import dev.portcullis.proxy.internal.IdleTimeoutHandler;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.internal.LeaseKeeper;
+import dev.portcullis.proxy.internal.Origins;
 import dev.portcullis.proxy.internal.PemSsl;
+import dev.portcullis.proxy.live.LiveConnections;
+import dev.portcullis.proxy.live.RevocationEnforcer;
+import dev.portcullis.proxy.internal.RequestFramingHandler;
 import dev.portcullis.proxy.route.SessionRouter;
+import dev.portcullis.proxy.ui.AdminPageHandler;
+import dev.portcullis.proxy.ui.PortalHandler;
+import dev.portcullis.proxy.ui.UiResources;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
@@ -33,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +57,16 @@ import org.xnio.Options;
 
 /**
  * One proxy node: the public listener (Undertow: routing, the gate, forwarding into tunnels), the tunnel listener for
- * agents (Netty, TLS, HTTP/2), and the admin listener (health). Start with {@link #start}; {@link #close()} stops
+ * agents (Netty, TLS, HTTP/2), and the admin listener (health, admin API). At start it subscribes to the registry's
+ * event bus, so revocations and kicks from any node close this node's live connections. Start with {@link #start}; {@link #close()} stops
  * everything and releases this node's agent leases.
  *
  * <p>Thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
-    private static final int MAX_HEADER_SIZE = 32 * 1024;
-    private static final int MAX_HEADERS = 100;
+    /** How long the status endpoint waits for an app's answer before it says "starting". */
+    private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ProxyConfig config;
     private final TunnelServer tunnelServer;
@@ -57,9 +75,12 @@ public final class ProxyServer implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
+    private final LiveConnections live;
+    private final AutoCloseable events;
 
     private ProxyServer(ProxyConfig config, TunnelServer tunnelServer, Undertow publicServer, Undertow adminServer,
-            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler) {
+            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler, LiveConnections live,
+            AutoCloseable events) {
         this.config = config;
         this.tunnelServer = tunnelServer;
         this.publicServer = publicServer;
@@ -67,6 +88,8 @@ public final class ProxyServer implements AutoCloseable {
         this.leases = leases;
         this.blocking = blocking;
         this.scheduler = scheduler;
+        this.live = live;
+        this.events = events;
     }
 
     /** Binds all three listeners before returning; throws if any cannot bind (and leaves nothing running). */
@@ -78,6 +101,10 @@ public final class ProxyServer implements AutoCloseable {
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
+        TunnelsSeen tunnelsSeen = new TunnelsSeen(leases, config.clock());
+        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace());
+        RevocationEnforcer enforcer = new RevocationEnforcer(live, registry.revocations(), blocking, config.clock());
+        AutoCloseable events = null;
         TunnelServer tunnelServer = null;
         Undertow publicServer = null;
         Undertow adminServer = null;
@@ -90,14 +117,19 @@ public final class ProxyServer implements AutoCloseable {
                             .blockingExecutor(blocking)
                             .build(),
                     new JwtAgentAuthenticator(verifier),
-                    leases);
-            publicServer = publicServer(config, registry, verifier, tunnelServer);
+                    tunnelsSeen);
+            // Before the public listener opens: no connection is admitted that a revocation could miss.
+            events = registry.events().subscribe(enforcer);
+            UiResources ui = UiResources.fromClasspath();
+            publicServer = publicServer(config, registry, verifier, tunnelServer, live, ui);
             publicServer.start();
             adminServer = Undertow.builder()
                     .addHttpListener(config.adminPort(), config.adminHost())
                     .setIoThreads(1)
                     .setWorkerThreads(2)
-                    .setHandler(new AdminHandler())
+                    .setHandler(new AdminPageHandler(ui, ErrorPages.load(), new AdminHandler(new AdminApi(verifier,
+                            registry, live, enforcer, tunnelServer::tunnels, tunnelsSeen, config.nodeId(), config.clock(),
+                            config.revocationTtl()))))
                     .build();
             adminServer.start();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -107,43 +139,56 @@ public final class ProxyServer implements AutoCloseable {
             if (tunnelServer != null) {
                 tunnelServer.close();
             }
+            closeQuietly(events);
             blocking.shutdownNow();
             scheduler.shutdownNow();
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
-        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler);
+        ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler,
+                live, events);
         logger.info("{} proxy up: public {} tunnel {} admin {}", config.nodeId(), server.publicAddress(),
                 server.tunnelAddress(), server.adminAddress());
         return server;
     }
 
     private static Undertow publicServer(ProxyConfig config, SessionRegistry registry, TokenVerifier verifier,
-            TunnelServer tunnelServer) throws IOException, GeneralSecurityException {
-        ErrorPages errorPages = ErrorPages.load();
+            TunnelServer tunnelServer, LiveConnections live, UiResources ui) throws IOException, GeneralSecurityException {
+        ErrorPages errorPages = ErrorPages.load()
+                .withStartingPage(StartingPage.load(ex -> Admission.find(ex).map(a -> a.route().prefix())));
         SessionRouter router = new SessionRouter(config.appsDomain().orElse(null));
-        AppCookies cookies = new AppCookies(AppCookies.secret(config.cookieSecret().orElse(null)), config.clock());
+        SecretKey cookieSecret = AppCookies.secret(config.cookieSecret().orElse(null));
+        AppCookies cookies = new AppCookies(cookieSecret, config.clock());
         boolean secure = config.publicTls();
-        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages);
+        PublicLimits limits = config.publicLimits();
+        HttpForwarder http = new HttpForwarder(tunnelServer::tunnel, errorPages, live);
         ForwardingHandler forwarding = new ForwardingHandler(http, new WebSocketForwarder(http, errorPages));
-        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, forwarding);
+        AppPagesHandler appPages = new AppPagesHandler(new AppProbe(tunnelServer::tunnel, APP_PROBE_TIMEOUT), errorPages, forwarding);
+        // SECURITY rows 5-6: cookie-authenticated upgrades and writes must come from an allowed origin.
+        CrossSiteHandler crossSite = new CrossSiteHandler(Origins.of(config.allowedOrigins()), errorPages, appPages);
+        GateHandler gate = new GateHandler(verifier, cookies, registry, errorPages, router.subdomainMode(), secure, crossSite);
         LaunchHandler launch = new LaunchHandler(verifier, cookies, registry, router, errorPages, secure,
                 config.cookieMaxAge(), config.clock());
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(config.workerThreads())
-                // SECURITY rows 33-36: bounded heads, no encoded slashes, slow-loris timeouts.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
-                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+                // SECURITY rows 33-36: bounded heads, no encoded slashes, slow-loris timeouts (PublicLimits).
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderSize())
+                .setServerOption(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
                 // (ALLOW_ENCODED_SLASH is deprecated for DECODE_SLASH; PathNormalizer 400s encoded slashes anyway.)
                 .setServerOption(UndertowOptions.DECODE_SLASH, false)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 300_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.requestParseTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) limits.idleTimeout().toMillis())
                 // We stream bodies; the per-exchange cap is lifted again in HttpForwarder.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(new FrontHandler(router, errorPages, launch, gate));
+                .setHandler(new ConnectionLimitHandler(limits.maxConnectionsPerIp(), errorPages,
+                        new IdleTimeoutHandler(limits.idleTimeout(),
+                                new RequestFramingHandler(errorPages, new FrontHandler(router, errorPages, launch,
+                                        new PortalHandler(verifier, registry, router, launch, errorPages, ui, cookieSecret,
+                                                secure, config.cookieMaxAge(), config.clock()),
+                                        gate)))));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());
             b.addHttpsListener(config.publicPort(), config.publicHost(), ssl);
@@ -169,6 +214,11 @@ public final class ProxyServer implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** This node's live connections (for tests; the admin API lists them). */
+    public LiveConnections liveConnections() {
+        return live;
+    }
+
     /** The tunnel listener (for tests and the admin API). */
     public TunnelServer tunnelServer() {
         return tunnelServer;
@@ -177,6 +227,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         logger.info("{} proxy stopping", config.nodeId());
+        closeQuietly(events);
         publicServer.stop();
         adminServer.stop();
         tunnelServer.close();
@@ -191,6 +242,17 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blocking.shutdownNow();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            logger.debug("closing {} failed: {}", c, e.toString());
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -18,5 +18,11 @@ class ProxyConfigTest {
         assertThatThrownBy(() -> ProxyConfig.builder().appsDomain("Bad_Domain"))
                 .hasMessageStartingWith("appsDomain: \"Bad_Domain\"");
         assertThatThrownBy(() -> ProxyConfig.builder().build()).hasMessageStartingWith("tunnelTls: not set");
+        assertThatThrownBy(() -> PublicLimits.builder().maxConnectionsPerIp(0).build())
+                .hasMessage("maxConnectionsPerIp: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> PublicLimits.builder().requestParseTimeout(Duration.ZERO).build())
+                .hasMessageStartingWith("requestParseTimeout: PT0S (expected: > 0");
+        assertThatThrownBy(() -> PublicLimits.builder().maxHeaderSize(100).build())
+                .hasMessage("maxHeaderSize: 100 (expected: 1024..1048576)");
     }
 }

@@ -31,10 +31,11 @@ class ProxyFailureTest {
                 assertThat(r.code()).isEqualTo(502);
                 assertThat(r.body().string()).contains("\"error\":\"agent-offline\"");
             }
+            // A browser's navigation gets the starting page, which waits for the agent (ProxyAppPagesTest).
             try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/").header("Accept", "text/html").build()).execute()) {
-                assertThat(r.code()).isEqualTo(502);
+                assertThat(r.code()).isEqualTo(503);
                 assertThat(r.header("Content-Type")).startsWith("text/html");
-                assertThat(r.body().string()).contains("Session offline");
+                assertThat(r.body().string()).contains("Waiting for the session");
             }
             assertThat(app.getRequestCount()).isZero();
         }

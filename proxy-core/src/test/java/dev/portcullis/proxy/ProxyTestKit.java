@@ -109,7 +109,7 @@ final class ProxyTestKit implements AutoCloseable {
     }
 
     /** The certificate's key as PKCS#8 PEM (what ProxyConfig documents), independent of the generator's format. */
-    private static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
+    static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                         .encodeToString(certificate.privateKey().getEncoded())
@@ -119,19 +119,24 @@ final class ProxyTestKit implements AutoCloseable {
 
     /** Starts an agent and waits until the proxy can route to it. */
     TunnelClient startAgent(int connections) throws Exception {
+        return startAgent(AGENT, apps, connections);
+    }
+
+    /** Starts an agent with its own id and app table and waits until the proxy can route to it. */
+    TunnelClient startAgent(String agentId, AppTable table, int connections) throws Exception {
         SslContext ssl = TunnelTls.forClient().trustManager(certificate.certificatePath().toFile()).build();
         TunnelClient agent = TunnelClient.start(TunnelClientConfig.builder()
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
                 .sslContext(ssl)
                 .serverName("localhost")
-                .tokenSource(() -> minter.mint(TokenClass.AGENT, AGENT, null, null, Duration.ofMinutes(5)))
-                .apps(apps)
+                .tokenSource(() -> minter.mint(TokenClass.AGENT, agentId, null, null, Duration.ofMinutes(5)))
+                .apps(table)
                 .connections(connections)
                 .settings(tunnelSettings)
                 .build());
         agents.add(agent);
         agent.firstConnected().get(15, TimeUnit.SECONDS);
-        await(() -> proxy.tunnelServer().tunnel(AGENT).isPresent(), Duration.ofSeconds(10));
+        await(() -> proxy.tunnelServer().tunnel(agentId).isPresent(), Duration.ofSeconds(10));
         return agent;
     }
 
@@ -158,6 +163,16 @@ final class ProxyTestKit implements AutoCloseable {
 
     String accessToken(String session, String app) {
         return minter.mint(TokenClass.ACCESS, OWNER, session, app, Duration.ofMinutes(5));
+    }
+
+    /** An admin-API token (class ADMIN) for subject "ops". */
+    String adminToken() {
+        return minter.mint(TokenClass.ADMIN, "ops", null, null, Duration.ofMinutes(5));
+    }
+
+    /** {@code http://127.0.0.1:<port><path>} of the admin listener. */
+    String adminUrl(String path) {
+        return "http://127.0.0.1:" + proxy.adminAddress().getPort() + path;
     }
 
     String launchToken() {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The state every proxy node shares: sessions and their apps, which proxy nodes each agent is connected to, and
- * which single-use token ids have been spent.
+ * The state every proxy node shares: sessions and their apps, which proxy nodes each agent is connected to,
+ * which single-use token ids have been spent, and revocations; plus the event bus the nodes talk through.
  *
  * <p>Every method may block (a Redis round trip): never call one on an I/O thread (an Undertow XNIO thread or a Netty
  * event loop). Implementations are thread-safe. Failures are {@link RegistryException}s; a write that fails leaves
@@ -43,6 +43,12 @@ public interface SessionRegistry extends AutoCloseable {
      * {@code false} every time after, on every node, until {@code ttl} has passed. Atomic.
      */
     boolean claimTokenId(String tokenId, Duration ttl);
+
+    /** The fleet-wide event bus of this registry: every node sharing the registry shares the bus. */
+    RegistryEvents events();
+
+    /** The revocations stored in this registry. */
+    Revocations revocations();
 
     @Override
     void close();

@@ -116,7 +116,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ExpectedErrors.log(logger, logId + " stream failed", cause);
-        abort(TunnelErrorCode.INTERNAL_ERROR);
+        // A malformed stream from the proxy (e.g. more DATA than its content-length) is the peer's protocol error.
+        abort(cause instanceof io.netty.handler.codec.http2.Http2Exception e
+                && e.error() == io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR
+                ? TunnelErrorCode.PROTOCOL_ERROR : TunnelErrorCode.INTERNAL_ERROR);
     }
 
     private void onRequestHead(Http2Headers headers) {

@@ -55,6 +55,9 @@ public final class Http2Codecs {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
                 .encoderEnforceMaxQueuedControlFrames(10_000)
                 .autoAckPingFrame(true)
-                .autoAckSettingsFrame(true);
+                .autoAckSettingsFrame(true)
+                // SECURITY row 31: a flood of frames HTTP/2 lets a receiver drop silently ends in GOAWAY.
+                .frameLogger(new UnknownFrameGuard(s.maxUnknownFramesPerWindow(),
+                        java.time.Duration.ofSeconds(s.unknownFrameWindowSeconds())));
     }
 }

@@ -4,22 +4,23 @@ import dev.portcullis.tunnel.TunnelSettings;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
-import io.netty.handler.codec.http2.Http2UnknownFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connection-level upkeep of a tunnel, in both roles; sits after the HTTP/2 codec and multiplexer on the parent
  * channel. Sends a PING every {@code pingInterval} and drops the connection (no GOAWAY: the peer is presumed dead) if
- * its ACK does not come within {@code pingTimeout}. Reports a received GOAWAY, counts and drops unknown frames
- * (SPEC: RFC 9113 §4.1 says ignore them; a threshold that answers GOAWAY(ENHANCE_YOUR_CALM) would go here).
+ * its ACK does not come within {@code pingTimeout}. Reports a received GOAWAY. (Unknown frames never reach this
+ * handler: Netty drops them on stream 0 and on missing streams, and routes the rest to the stream's channel;
+ * {@link UnknownFrameGuard} counts them as they are read and answers a flood with GOAWAY.)
  *
  * <p>Event loop only.
  */
@@ -29,7 +30,6 @@ public final class TunnelConnectionHandler extends ChannelInboundHandlerAdapter 
     private final String logId;
     private final TunnelSettings settings;
     private final Runnable onGoAway;
-    private final AtomicLong unknownFrames = new AtomicLong();
 
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> pingTimeoutTask;
@@ -40,11 +40,6 @@ public final class TunnelConnectionHandler extends ChannelInboundHandlerAdapter 
         this.logId = logId;
         this.settings = settings;
         this.onGoAway = onGoAway;
-    }
-
-    /** Unknown frames received so far (thread-safe). */
-    public long unknownFrames() {
-        return unknownFrames.get();
     }
 
     @Override
@@ -87,9 +82,6 @@ public final class TunnelConnectionHandler extends ChannelInboundHandlerAdapter 
             } else if (msg instanceof Http2GoAwayFrame goAway) {
                 logger.info("{} GOAWAY received (error {}, last stream {})", logId, goAway.errorCode(), goAway.lastStreamId());
                 onGoAway.run();
-            } else if (msg instanceof Http2UnknownFrame unknown) {
-                long n = unknownFrames.incrementAndGet();
-                logger.debug("{} ignored unknown frame type {} (total {})", logId, unknown.frameType(), n);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -104,6 +96,13 @@ public final class TunnelConnectionHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException || cause instanceof Http2Exception) {
+            // The codec reports HTTP/2 errors here BEFORE handling them itself: a stream error has reset that one
+            // stream, a connection error is followed by GOAWAY with its code (ENHANCE_YOUR_CALM for floods) and a
+            // close. Closing here would send GOAWAY(NO_ERROR) first and kill every stream for one bad one.
+            logger.info("{} HTTP/2 error from the peer: {}", logId, cause.getMessage());
+            return;
+        }
         ExpectedErrors.log(logger, logId + " tunnel connection failed", cause);
         ctx.close();
     }

@@ -43,13 +43,21 @@ public final class AppCookies {
     /** Cookies are minted and checked by the proxy nodes alone, whose clocks are close. */
     private static final long CLOCK_SKEW_SECONDS = 5;
 
-    /** What a valid cookie says. Whether it matches the request's session and app is the caller's check. */
-    public record CookieClaims(String subject, String sessionId, String app, Instant expiresAt) {
+    /**
+     * What a valid cookie says. Whether it matches the request's session and app is the caller's check.
+     * {@code issuedAt} and {@code id} ({@code iat}, {@code jti}) may be null for a cookie without them; revocations
+     * by user or session refuse such a cookie.
+     */
+    public record CookieClaims(String subject, String sessionId, String app, Instant expiresAt, Instant issuedAt, String id) {
         public CookieClaims {
             requireNonNull(subject, "subject");
             requireNonNull(sessionId, "sessionId");
             requireNonNull(app, "app");
             requireNonNull(expiresAt, "expiresAt");
+        }
+
+        public CookieClaims(String subject, String sessionId, String app, Instant expiresAt) {
+            this(subject, sessionId, app, expiresAt, null, null);
         }
     }
 
@@ -139,7 +147,9 @@ public final class AppCookies {
                     || claims.getExpiration() == null) {
                 throw new TokenRejectedException(TokenRejectedException.Reason.MISSING_CLAIM, "not a proxy cookie");
             }
-            return Optional.of(new CookieClaims(subject, sessionId, app, claims.getExpiration().toInstant()));
+            Instant issuedAt = claims.getIssuedAt() == null ? null : claims.getIssuedAt().toInstant();
+            return Optional.of(new CookieClaims(subject, sessionId, app, claims.getExpiration().toInstant(), issuedAt,
+                    jws.stringClaim("jti")));
         } catch (TokenRejectedException e) {
             logger.debug("cookie rejected: {}", e.getMessage());
         } catch (JwtException | IllegalArgumentException e) {

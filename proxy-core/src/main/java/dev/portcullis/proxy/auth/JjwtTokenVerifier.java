@@ -174,7 +174,7 @@ public final class JjwtTokenVerifier implements TokenVerifier {
             }
         }
         String tokenId = jws.stringClaim("jti");
-        if (expected == TokenClass.LAUNCH) {
+        if (expected.isSingleUse()) {
             if (tokenId == null) {
                 throw missing("jti");
             }
@@ -182,7 +182,8 @@ public final class JjwtTokenVerifier implements TokenVerifier {
                 throw new TokenRejectedException(Reason.BAD_CLAIM_TYPE, "jti: empty or longer than " + MAX_JTI_LENGTH);
             }
         }
-        return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant());
+        Date iat = claims.getIssuedAt();
+        return new VerifiedToken(expected, subject, sessionId, app, tokenId, exp.toInstant(), iat == null ? null : iat.toInstant());
     }
 
     private static TokenRejectedException missing(String claim) {

@@ -10,7 +10,14 @@ public enum TokenClass {
     /** A bearer token for one session and app (terminal clients, scripts). */
     ACCESS("access"),
     /** An agent's credential for the tunnel listener; its subject is the agent id. */
-    AGENT("agent");
+    AGENT("agent"),
+    /** The control plane's or an operator's credential for the admin API; its subject names who acted. */
+    ADMIN("admin"),
+    /**
+     * Short-lived, single-use (by {@code jti}), naming a user and no session: swapped at {@code /.portcullis/login}
+     * for the dashboard cookie, which lists the user's sessions and never opens an app by itself.
+     */
+    LOGIN("login");
 
     private final String claimValue;
 
@@ -25,7 +32,12 @@ public enum TokenClass {
 
     /** Whether tokens of this class name a session and an app ({@code sid}, {@code app}). */
     public boolean isUserToken() {
-        return this != AGENT;
+        return this == LAUNCH || this == ACCESS;
+    }
+
+    /** Whether tokens of this class must carry a {@code jti} that the registry claims once. */
+    public boolean isSingleUse() {
+        return this == LAUNCH || this == LOGIN;
     }
 
     /** Returns the class whose claim value is {@code value}, or {@code null} if there is none. */

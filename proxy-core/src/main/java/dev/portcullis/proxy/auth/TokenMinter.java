@@ -113,8 +113,8 @@ public final class TokenMinter {
     /**
      * Mints a token valid from now (by the settings' clock) for {@code ttl}.
      *
-     * @param sessionId required (a valid session id) for LAUNCH and ACCESS; must be null for AGENT
-     * @param app required (a valid app name) for LAUNCH and ACCESS; must be null for AGENT
+     * @param sessionId required (a valid session id) for LAUNCH and ACCESS; must be null for AGENT and LOGIN
+     * @param app required (a valid app name) for LAUNCH and ACCESS; must be null for AGENT and LOGIN
      */
     public String mint(TokenClass tokenClass, String subject, String sessionId, String app, Duration ttl) {
         requireNonNull(tokenClass, "tokenClass");
@@ -132,7 +132,7 @@ public final class TokenMinter {
                 throw new IllegalArgumentException("app: '" + app + "' (expected: 1-32 of [a-z0-9])");
             }
         } else if (sessionId != null || app != null) {
-            throw new IllegalArgumentException("sessionId/app: set for an agent token (expected: null)");
+            throw new IllegalArgumentException("sessionId/app: set for a " + tokenClass.claimValue() + " token (expected: null)");
         }
         Instant now = settings.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         JwtBuilder builder = Jwts.builder()

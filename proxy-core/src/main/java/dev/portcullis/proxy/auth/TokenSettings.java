@@ -23,6 +23,7 @@ public final class TokenSettings {
     private final String issuer;
     private final String audience;
     private final String agentAudience;
+    private final String adminAudience;
     private final Supplier<KeySet> keys;
     private final Set<TokenAlgorithm> allowedAlgorithms;
     private final Duration clockSkew;
@@ -33,6 +34,7 @@ public final class TokenSettings {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.agentAudience = b.agentAudience;
+        this.adminAudience = b.adminAudience;
         this.keys = b.keys;
         this.allowedAlgorithms = b.allowedAlgorithms;
         this.clockSkew = b.clockSkew;
@@ -49,6 +51,7 @@ public final class TokenSettings {
         b.issuer = issuer;
         b.audience = audience;
         b.agentAudience = agentAudience;
+        b.adminAudience = adminAudience;
         b.keys = keys;
         b.allowedAlgorithms = allowedAlgorithms;
         b.clockSkew = clockSkew;
@@ -72,9 +75,18 @@ public final class TokenSettings {
         return agentAudience;
     }
 
+    /** The required {@code aud} of admin tokens; differs from the other two. */
+    public String adminAudience() {
+        return adminAudience;
+    }
+
     /** The audience tokens of {@code tokenClass} must carry. */
     public String audienceFor(TokenClass tokenClass) {
-        return requireNonNull(tokenClass, "tokenClass") == TokenClass.AGENT ? agentAudience : audience;
+        return switch (requireNonNull(tokenClass, "tokenClass")) {
+            case AGENT -> agentAudience;
+            case ADMIN -> adminAudience;
+            default -> audience;
+        };
     }
 
     /** The current verification keys; the supplier is called once per verification and must not block. */
@@ -100,7 +112,7 @@ public final class TokenSettings {
 
     @Override
     public String toString() {
-        return "TokenSettings[issuer=" + issuer + ", audience=" + audience + ", agentAudience=" + agentAudience
+        return "TokenSettings[issuer=" + issuer + ", audience=" + audience + ", agentAudience=" + agentAudience + ", adminAudience=" + adminAudience
                 + ", allowedAlgorithms=" + allowedAlgorithms + ", clockSkew=" + clockSkew + ", maxTokenLength="
                 + maxTokenLength + "]";
     }
@@ -110,6 +122,7 @@ public final class TokenSettings {
         private String issuer;
         private String audience = "portcullis";
         private String agentAudience = "portcullis-agent";
+        private String adminAudience = "portcullis-admin";
         private Supplier<KeySet> keys = KeySet::empty;
         private Set<TokenAlgorithm> allowedAlgorithms = DEFAULT_ALGORITHMS;
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
@@ -133,6 +146,12 @@ public final class TokenSettings {
         /** The audience of agent tokens; default {@code portcullis-agent}. */
         public Builder agentAudience(String agentAudience) {
             this.agentAudience = nonBlank(agentAudience, "agentAudience");
+            return this;
+        }
+
+        /** The audience of admin tokens; default {@code portcullis-admin}. */
+        public Builder adminAudience(String adminAudience) {
+            this.adminAudience = nonBlank(adminAudience, "adminAudience");
             return this;
         }
 
@@ -201,6 +220,9 @@ public final class TokenSettings {
             if (audience.equals(agentAudience)) {
                 // One audience for both would let an agent token pass as a user token's audience check.
                 throw new IllegalStateException("agentAudience: '" + agentAudience + "' (expected: != audience)");
+            }
+            if (adminAudience.equals(audience) || adminAudience.equals(agentAudience)) {
+                throw new IllegalStateException("adminAudience: '" + adminAudience + "' (expected: != audience and agentAudience)");
             }
             if (allowedAlgorithms.contains(TokenAlgorithm.HS256) && !keys.get().hasAlgorithm(TokenAlgorithm.HS256)) {
                 // HS256 only where a secret is explicitly configured: never as a default that some key might match.

@@ -11,13 +11,21 @@ import java.time.Instant;
  *
  * @param tokenClass the {@code typ} claim
  * @param subject the {@code sub} claim: the user, or for {@link TokenClass#AGENT} the agent id; never empty
- * @param sessionId the {@code sid} claim; {@code null} for {@link TokenClass#AGENT}
- * @param app the {@code app} claim; {@code null} for {@link TokenClass#AGENT}
- * @param tokenId the {@code jti} claim; never null for {@link TokenClass#LAUNCH}, may be null otherwise
+ * @param sessionId the {@code sid} claim; {@code null} unless {@link TokenClass#isUserToken()}
+ * @param app the {@code app} claim; {@code null} unless {@link TokenClass#isUserToken()}
+ * @param tokenId the {@code jti} claim; never null for single-use classes ({@link TokenClass#isSingleUse()}), may be
+ *     null otherwise
  * @param expiresAt the {@code exp} claim
+ * @param issuedAt the {@code iat} claim, or {@code null} if absent (revocations by user or session then refuse it)
  */
-public record VerifiedToken(
-        TokenClass tokenClass, String subject, String sessionId, String app, String tokenId, Instant expiresAt) {
+public record VerifiedToken(TokenClass tokenClass, String subject, String sessionId, String app, String tokenId,
+        Instant expiresAt, Instant issuedAt) {
+
+    /** A token without a known issue time. */
+    public VerifiedToken(TokenClass tokenClass, String subject, String sessionId, String app, String tokenId,
+            Instant expiresAt) {
+        this(tokenClass, subject, sessionId, app, tokenId, expiresAt, null);
+    }
 
     public VerifiedToken {
         requireNonNull(tokenClass, "tokenClass");
@@ -27,7 +35,7 @@ public record VerifiedToken(
             requireNonNull(sessionId, "sessionId");
             requireNonNull(app, "app");
         }
-        if (tokenClass == TokenClass.LAUNCH) {
+        if (tokenClass.isSingleUse()) {
             requireNonNull(tokenId, "tokenId");
         }
     }

@@ -7,7 +7,12 @@ import dev.portcullis.proxy.auth.KeySet;
 import dev.portcullis.proxy.auth.TokenClass;
 import dev.portcullis.proxy.auth.TokenMinter;
 import dev.portcullis.proxy.auth.TokenSettings;
+import dev.portcullis.proxy.demo.DemoJupyter;
 import dev.portcullis.proxy.demo.SampleApp;
+import dev.portcullis.proxy.internal.FrontHandler;
+import dev.portcullis.proxy.route.Route;
+import dev.portcullis.proxy.terminal.TerminalBackend;
+import dev.portcullis.proxy.terminal.TerminalConfig;
 import dev.portcullis.registry.AppKind;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.SessionId;
@@ -23,7 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -32,16 +40,22 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code portcullis demo}: a proxy, an agent and a sample app in one process, on loopback, with the in-memory
- * registry. The agent reaches the proxy over the real TLS tunnel and the sample app only through the agent, exactly
- * as in a deployment; only the processes are folded into one.
+ * {@code portcullis demo}: a proxy, an agent and sample apps in one process, on loopback, with the in-memory
+ * registry: the sample web app, and a real Jupyter notebook server when {@code jupyter-notebook} is on the PATH. The
+ * agent reaches the proxy over the real TLS tunnel and the apps only through the agent, exactly as in a deployment;
+ * only the processes are folded into one. Prints a sign-in link to the dashboard, which lists the apps.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start proxy + agent + sample app on loopback and print a URL to open.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start proxy + agent + sample apps on loopback and print the dashboard's sign-in link.")
 public final class DemoCommand implements Callable<Integer> {
     static final String SESSION = "demo";
     static final String APP = "web";
+    static final String NOTEBOOK = "notebook";
+    static final String TERM = "term";
     static final String USER = "demo-user";
     static final String AGENT = "demo-agent";
+    private static final Duration LINK_TTL = Duration.ofMinutes(15);
+    private static final Duration JUPYTER_READY = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -51,6 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Public bind address (default ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--no-jupyter", description = "Do not start Jupyter even if jupyter-notebook is on the PATH.")
+    boolean noJupyter;
 
     @Override
     public Integer call() throws Exception {
@@ -70,8 +87,16 @@ public final class DemoCommand implements Callable<Integer> {
         Shutdown shutdown = new Shutdown();
         SampleApp app = shutdown.add(SampleApp.start("127.0.0.1", 0));
         InMemorySessionRegistry registry = shutdown.add(new InMemorySessionRegistry(Clock.systemUTC()));
-        registry.putSession(new SessionRecord(
-                new SessionId(SESSION), USER, AGENT, List.of(new AppSpec(APP, app.port(), AppKind.HTTP))));
+        TerminalBackend terminal = shutdown.add(TerminalBackend.start("127.0.0.1", 0, TerminalConfig.builder().build()));
+        List<AppSpec> sessionApps = new ArrayList<>();
+        sessionApps.add(new AppSpec(APP, app.port(), AppKind.HTTP));
+        sessionApps.add(new AppSpec(TERM, terminal.port(), AppKind.TERMINAL));
+        Optional<Path> jupyterExecutable = noJupyter ? Optional.empty() : DemoJupyter.executable();
+        DemoJupyter jupyter = null;
+        if (jupyterExecutable.isPresent()) {
+            jupyter = shutdown.add(DemoJupyter.start(jupyterExecutable.get(), dir.resolve("jupyter"),
+                    Route.pathPrefix(new SessionId(SESSION), NOTEBOOK)));
+        }
 
         ProxyConfig.Builder config = ProxyConfig.builder()
                 .publicBind(host, port)
@@ -93,8 +118,22 @@ public final class DemoCommand implements Callable<Integer> {
         }
         shutdown.add(proxy);
 
+        PrintWriter err = spec.commandLine().getErr();
+        if (jupyter != null) {
+            err.println("portcullis: waiting for Jupyter to start (log " + jupyter.log() + ")");
+            err.flush();
+            if (jupyter.awaitReady(JUPYTER_READY)) {
+                sessionApps.add(new AppSpec(NOTEBOOK, jupyter.port(), AppKind.JUPYTER));
+            } else {
+                err.println("portcullis: Jupyter did not start within " + JUPYTER_READY.toSeconds() + " s; see "
+                        + jupyter.log() + ". Going on without it.");
+            }
+        }
+        registry.putSession(new SessionRecord(new SessionId(SESSION), USER, AGENT, sessionApps));
         AppTable apps = new AppTable();
-        apps.put(SESSION, APP, app.port());
+        for (AppSpec a : sessionApps) {
+            apps.put(SESSION, a.name(), a.port());
+        }
         TunnelClient agent = shutdown.add(TunnelClient.start(TunnelClientConfig.builder()
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
                 .sslContext(TunnelTls.forClient().trustManager(cert.certificate()).build())
@@ -106,23 +145,46 @@ public final class DemoCommand implements Callable<Integer> {
         agent.firstConnected().get(30, TimeUnit.SECONDS);
 
         String base = "http://" + hostForUrl(host) + ":" + proxy.publicAddress().getPort();
-        String launch = minter.mint(TokenClass.LAUNCH, USER, SESSION, APP, Duration.ofMinutes(15));
+        String login = minter.mint(TokenClass.LOGIN, USER, null, null, LINK_TTL);
+        String launch = minter.mint(TokenClass.LAUNCH, USER, SESSION, APP, LINK_TTL);
         String access = minter.mint(TokenClass.ACCESS, USER, SESSION, APP, Duration.ofHours(1));
         PrintWriter out = spec.commandLine().getOut();
         out.println();
         out.println("Portcullis demo is running: proxy " + proxy.publicAddress() + ", agent tunnel over TLS to "
-                + proxy.tunnelAddress() + ", sample app behind the agent.");
+                + proxy.tunnelAddress() + ", apps behind the agent: " + describe(sessionApps)
+                + (jupyterExecutable.isEmpty() && !noJupyter ? " (no Jupyter: jupyter-notebook is not on the PATH)" : "")
+                + ".");
         out.println();
-        out.println("Open in a browser (single-use link, valid 15 minutes):");
-        out.println("  " + base + "/.portcullis/launch?token=" + launch);
+        out.println("Open your dashboard in a browser (single-use sign-in link, valid " + LINK_TTL.toMinutes()
+                + " minutes); it lists the apps, ready to open:");
+        out.println("  " + base + "/.portcullis/login?token=" + login);
         out.println();
-        out.println("Or as a CLI client with a bearer token (valid 1 hour):");
+        out.println("Or open the web app directly (single-use launch link, valid " + LINK_TTL.toMinutes() + " minutes):");
+        out.println("  " + base + FrontHandler.LAUNCH_PATH + "?token=" + launch);
+        out.println();
+        out.println("Or as a CLI client with a bearer token for the web app (valid 1 hour):");
         out.println("  export TOKEN=" + access);
         out.println("  curl -H \"Authorization: Bearer $TOKEN\" " + base + "/s/" + SESSION + "/" + APP + "/");
         out.println("  websocat -H \"Authorization: Bearer $TOKEN\" " + base.replace("http", "ws") + "/s/" + SESSION + "/"
                 + APP + "/ws");
         out.println();
-        out.println("More tokens (e.g. a new launch link):");
+        String termLaunch = minter.mint(TokenClass.LAUNCH, USER, SESSION, TERM, LINK_TTL);
+        String termAccess = minter.mint(TokenClass.ACCESS, USER, SESSION, TERM, Duration.ofHours(1));
+        out.println("A shell in the session (terminal app '" + TERM + "'), in a browser (single-use link):");
+        out.println("  " + base + "/.portcullis/launch?token=" + termLaunch);
+        out.println("or from this terminal ('exit' ends it, Ctrl-] quits):");
+        out.println("  ./portcullis term --url " + base.replace("http", "ws") + "/s/" + SESSION + "/" + TERM
+                + "/terminals/websocket/1 --token " + termAccess);
+        out.println();
+        // Not "ADMIN_TOKEN=": scripts grep the output for "TOKEN=" to find the user's bearer token.
+        out.println("Admin page and API, this machine only (live connections, kick, revoke; token valid 1 hour):");
+        out.println("  http://127.0.0.1:" + proxy.adminAddress().getPort() + "/admin/");
+        out.println("  export ADMIN=" + minter.mint(TokenClass.ADMIN, "demo-operator", null, null, Duration.ofHours(1)));
+        out.println("  curl -H \"Authorization: Bearer $ADMIN\" http://127.0.0.1:" + proxy.adminAddress().getPort()
+                + "/admin/api/connections");
+        out.println();
+        out.println("More tokens (a new sign-in link, a launch link):");
+        out.println("  ./portcullis token --private-jwk " + privateJwk + " --class login --subject " + USER);
         out.println("  ./portcullis token --private-jwk " + privateJwk + " --class launch --subject " + USER
                 + " --session " + SESSION + " --app " + APP);
         out.println();
@@ -130,6 +192,15 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         shutdown.awaitSignal();
         return 0;
+    }
+
+    private static String describe(List<AppSpec> apps) {
+        StringBuilder b = new StringBuilder();
+        for (AppSpec a : apps) {
+            b.append(b.length() == 0 ? "" : ", ").append(a.name()).append(" (").append(a.kind().name().toLowerCase(Locale.ROOT))
+                    .append(")");
+        }
+        return b.toString();
     }
 
     private static String hostForUrl(String host) {

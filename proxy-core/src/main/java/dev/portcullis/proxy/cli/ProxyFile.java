@@ -2,6 +2,7 @@ package dev.portcullis.proxy.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.proxy.ProxyConfig;
+import dev.portcullis.proxy.PublicLimits;
 import dev.portcullis.proxy.auth.KeySet;
 import dev.portcullis.proxy.auth.TokenSettings;
 import dev.portcullis.registry.AppKind;
@@ -29,18 +30,28 @@ record ProxyFile(
         Tokens tokens,
         Cookie cookie,
         Lease lease,
-        List<StaticSession> sessions) {
+        List<StaticSession> sessions,
+        Revocations revocation,
+        Limits limits,
+        List<String> allowedOrigins) {
 
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
 
     record Listener(String host, Integer port, String tlsCert, String tlsKey, String appsDomain) {}
 
-    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew) {}
+    record Tokens(String issuer, String audience, String agentAudience, String jwksFile, String clockSkew,
+            String adminAudience) {}
+
+    /** Key {@code revocation}: how long revocations are kept, and the grace after a credential expires mid-connection. */
+    record Revocations(String ttl, String expiryGrace) {}
 
     record Cookie(String secretFile, String maxAge) {}
 
     record Lease(String ttl, String heartbeat) {}
+
+    record Limits(Integer maxHeaderSize, Integer maxHeaders, String requestParseTimeout, String noRequestTimeout,
+            String idleTimeout, Integer maxConnectionsPerIp) {}
 
     record StaticApp(String name, Integer port, String kind) {}
 
@@ -75,6 +86,16 @@ record ProxyFile(
         if (admin != null) {
             b.adminBind(orDefault(admin.host(), "127.0.0.1"), orDefault(admin.port(), 9090));
         }
+        if (limits != null) {
+            b.publicLimits(publicLimits(limits));
+        }
+        if (allowedOrigins != null) {
+            try {
+                b.allowedOrigins(allowedOrigins);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("allowed-origins: " + e.getMessage(), e);
+            }
+        }
         Tokens tk = ConfigFiles.require("tokens", tokens);
         Path jwks = dir.resolve(ConfigFiles.require("tokens.jwks-file", tk.jwksFile()));
         KeySet keys;
@@ -88,6 +109,9 @@ record ProxyFile(
                 .audience(ConfigFiles.require("tokens.audience", tk.audience()))
                 .agentAudience(ConfigFiles.require("tokens.agent-audience", tk.agentAudience()))
                 .keySet(keys);
+        if (tk.adminAudience() != null) {
+            ts.adminAudience(tk.adminAudience());
+        }
         if (tk.clockSkew() != null) {
             ts.clockSkew(ConfigFiles.duration("tokens.clock-skew", tk.clockSkew(), null));
         }
@@ -110,7 +134,31 @@ record ProxyFile(
                     ConfigFiles.duration("lease.ttl", lease.ttl(), DEFAULT_LEASE_TTL),
                     ConfigFiles.duration("lease.heartbeat", lease.heartbeat(), DEFAULT_HEARTBEAT));
         }
+        if (revocation != null) {
+            if (revocation.ttl() != null) {
+                b.revocationTtl(ConfigFiles.duration("revocation.ttl", revocation.ttl(), null));
+            }
+            if (revocation.expiryGrace() != null) {
+                b.expiryGrace(ConfigFiles.duration("revocation.expiry-grace", revocation.expiryGrace(), null));
+            }
+        }
         return b.build();
+    }
+
+    private static PublicLimits publicLimits(Limits l) {
+        PublicLimits d = PublicLimits.defaults();
+        try {
+            return PublicLimits.builder()
+                    .maxHeaderSize(orDefault(l.maxHeaderSize(), d.maxHeaderSize()))
+                    .maxHeaders(orDefault(l.maxHeaders(), d.maxHeaders()))
+                    .requestParseTimeout(ConfigFiles.duration("limits.request-parse-timeout", l.requestParseTimeout(), d.requestParseTimeout()))
+                    .noRequestTimeout(ConfigFiles.duration("limits.no-request-timeout", l.noRequestTimeout(), d.noRequestTimeout()))
+                    .idleTimeout(ConfigFiles.duration("limits.idle-timeout", l.idleTimeout(), d.idleTimeout()))
+                    .maxConnectionsPerIp(orDefault(l.maxConnectionsPerIp(), d.maxConnectionsPerIp()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("limits: " + e.getMessage(), e);
+        }
     }
 
     String registrySpec() {

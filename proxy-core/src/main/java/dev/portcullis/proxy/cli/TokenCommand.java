@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code portcullis token}: mints a token with a private JWK, as a control plane would. For demos, tests and
  * operators bootstrapping an agent; production tokens come from the control plane.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access or agent token (prints it).")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint a launch, access, login or agent token (prints it).")
 public final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,10 +26,10 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--private-jwk", required = true, description = "Private JWK file (the demo prints its path).")
     Path privateJwk;
 
-    @Option(names = "--class", required = true, description = "launch, access or agent.")
+    @Option(names = "--class", required = true, description = "launch, access, login (dashboard sign-in) or agent.")
     String tokenClass;
 
-    @Option(names = "--subject", required = true, description = "User id (launch/access) or agent id (agent).")
+    @Option(names = "--subject", required = true, description = "User id (launch/access/login) or agent id (agent).")
     String subject;
 
     @Option(names = "--session", description = "Session id (launch/access).")
@@ -50,21 +50,25 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--agent-audience", defaultValue = "portcullis-tunnel")
     String agentAudience;
 
+    @Option(names = "--admin-audience", defaultValue = "portcullis-admin")
+    String adminAudience;
+
     @Override
     public Integer call() throws Exception {
         TokenClass cls;
         try {
             cls = TokenClass.valueOf(tokenClass.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access or agent)", e);
+            throw new ConfigException("--class: " + tokenClass + " (expected: launch, access, login, agent or admin)", e);
         }
-        if (cls != TokenClass.AGENT && (session == null || app == null)) {
+        if (cls.isUserToken() && (session == null || app == null)) {
             throw new ConfigException("--session and --app are required for a " + tokenClass + " token");
         }
         TokenSettings settings = TokenSettings.builder()
                 .issuer(issuer)
                 .audience(audience)
                 .agentAudience(agentAudience)
+                .adminAudience(adminAudience)
                 .keySet(KeySet.empty())
                 .build();
         TokenMinter minter = TokenMinter.fromPrivateJwkFile(privateJwk, settings);

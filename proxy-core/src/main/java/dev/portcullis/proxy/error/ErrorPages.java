@@ -26,12 +26,24 @@ public final class ErrorPages {
     private static final Logger logger = LoggerFactory.getLogger(ErrorPages.class);
     private static final String TEMPLATE_RESOURCE = "portcullis-ui/error.html";
     private static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+    private static final AttachmentKey<Boolean> NO_DASHBOARD = AttachmentKey.create(Boolean.class);
+    /** The pages' CSP: the shared stylesheet and logo from our own origin, nothing else, never framed. */
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
     private static final HttpString REFERRER_POLICY = new HttpString("Referrer-Policy");
 
     private final String template;
+    /** Null: every error is the plain page. */
+    private final StartingPage startingPage;
 
-    private ErrorPages(String template) {
+    private ErrorPages(String template, StartingPage startingPage) {
         this.template = template;
+        this.startingPage = startingPage;
+    }
+
+    /** These pages, but browsers navigating to an app that does not answer yet get {@code startingPage}. */
+    public ErrorPages withStartingPage(StartingPage startingPage) {
+        return new ErrorPages(template, requireNonNull(startingPage, "startingPage"));
     }
 
     /** Loads the HTML template from the classpath (ui-static). */
@@ -40,7 +52,7 @@ public final class ErrorPages {
             if (in == null) {
                 throw new IllegalStateException(TEMPLATE_RESOURCE + " is not on the classpath (is ui-static a dependency?)");
             }
-            return new ErrorPages(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new ErrorPages(new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + TEMPLATE_RESOURCE, e);
         }
@@ -54,6 +66,14 @@ public final class ErrorPages {
             exchange.putAttachment(REQUEST_ID, id);
         }
         return id;
+    }
+
+    /**
+     * The request's error pages offer no link to the dashboard: it is addressed to an app's own host (subdomain
+     * mode; the dashboard lives on the proxy's host) or to the admin listener.
+     */
+    public static void hideDashboardLink(HttpServerExchange exchange) {
+        exchange.putAttachment(NO_DASHBOARD, Boolean.TRUE);
     }
 
     /**
@@ -76,11 +96,16 @@ public final class ErrorPages {
         headers.put(Headers.CACHE_CONTROL, "no-store");
         headers.put(REFERRER_POLICY, "no-referrer");
         headers.put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        if (startingPage != null && startingPage.applies(exchange, error)) {
+            startingPage.send(exchange, error, id);
+            return;
+        }
         String body;
         if (wantsHtml(exchange)) {
             headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
-            headers.put(Headers.CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'");
-            body = html(error, id);
+            headers.put(Headers.CONTENT_SECURITY_POLICY, CSP);
+            headers.put(Headers.X_FRAME_OPTIONS, "DENY");
+            body = html(error, id, exchange.getAttachment(NO_DASHBOARD) == null);
         } else {
             headers.put(Headers.CONTENT_TYPE, "application/json");
             body = json(error);
@@ -107,11 +132,33 @@ public final class ErrorPages {
     }
 
     String html(ProxyError error, String requestId) {
-        return template.replace("{{status}}", Integer.toString(error.status()))
+        return html(error, requestId, true);
+    }
+
+    /** The page; {@code dashboardLink}: whether to offer the way back to the dashboard (not on app hosts). */
+    String html(ProxyError error, String requestId, boolean dashboardLink) {
+        return template.replace("{{actions}}", actions(error, dashboardLink))
+                .replace("{{status}}", Integer.toString(error.status()))
                 .replace("{{title}}", escapeHtml(error.title()))
                 .replace("{{message}}", escapeHtml(error.userMessage()))
                 .replace("{{code}}", escapeHtml(error.code()))
                 .replace("{{requestId}}", escapeHtml(requestId));
+    }
+
+    /**
+     * What the user can do next: reload after a server-side failure, else go back to the dashboard (not when the
+     * dashboard itself asks to sign in: that link would lead back here).
+     */
+    private static String actions(ProxyError error, boolean dashboardLink) {
+        StringBuilder b = new StringBuilder("<div class=\"actions\">");
+        if (error.status() >= 500) {
+            b.append("<a class=\"button\" id=\"error-retry\" href=\"\">Try again</a>");
+        }
+        if (dashboardLink && error != ProxyError.SIGN_IN_REQUIRED) {
+            b.append("<a class=\"button").append(error.status() >= 500 ? " secondary" : "")
+                    .append("\" id=\"error-dashboard\" href=\"/.portcullis/\">Go to your sessions</a>");
+        }
+        return b.append("</div>").toString();
     }
 
     static String json(ProxyError error) {
@@ -127,7 +174,8 @@ public final class ErrorPages {
         return path.replaceAll("[^\\x21-\\x7e]", "?");
     }
 
-    static String escapeHtml(String s) {
+    /** Escapes {@code < > & " '} for HTML text and attribute values. */
+    public static String escapeHtml(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

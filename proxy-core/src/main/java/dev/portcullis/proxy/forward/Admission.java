@@ -26,6 +26,11 @@ public record Admission(Route route, SessionRecord session, AppSpec app, boolean
         exchange.putAttachment(KEY, this);
     }
 
+    /** The admission attached by the gate, if the gate admitted the request. */
+    public static java.util.Optional<Admission> find(HttpServerExchange exchange) {
+        return java.util.Optional.ofNullable(exchange.getAttachment(KEY));
+    }
+
     /** The admission attached by the gate; throws if the gate did not admit the request (a wiring bug). */
     public static Admission of(HttpServerExchange exchange) {
         Admission a = exchange.getAttachment(KEY);

@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.forward;
 
 import dev.portcullis.proxy.error.ErrorPages;
+import dev.portcullis.proxy.live.LiveConnection;
 import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelHeaders;
 import dev.portcullis.tunnel.TunnelStream;
@@ -34,6 +35,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private final ErrorPages errorPages;
     private final String id;
     private final boolean upgrade;
+    private final LiveConnection live;
     private final RequestBodyPump requestBody;
     private final OutboundQueue pending = new OutboundQueue();
     private final TunnelInbox inbox;
@@ -59,12 +61,14 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     });
 
     HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
-            boolean upgrade) {
+            boolean upgrade, LiveConnection live) {
         this.exchange = exchange;
+        this.live = live;
+        live.closer(this::kill);
         this.upgrade = upgrade;
         this.errorPages = errorPages;
         this.id = ErrorPages.requestId(exchange);
-        this.requestBody = new RequestBodyPump(exchange, hasBody, expectContinue, this::abort);
+        this.requestBody = new RequestBodyPump(exchange, hasBody, expectContinue, this::abort, live::countIn);
         this.inbox = new TunnelInbox(exchange.getIoThread(), this::takeData);
         this.readAhead = new ReadAhead(RESPONSE_BUDGET, () -> stream.request());
     }
@@ -160,8 +164,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         // Undertow insists on an Upgrade request header, which the hop-by-hop stripping removed.
         exchange.getRequestHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
         exchange.getResponseHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
+        io.undertow.connector.ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
         exchange.upgradeChannel((connection, ex) -> {
-            pipe = new RawPipe(id, connection, stream);
+            pipe = new RawPipe(id, connection, stream, pool, live);
             pipe.start();
         });
         logger.debug("{} switching protocols on stream {}", id, stream.id());
@@ -200,7 +205,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             return;
         }
         try {
-            readAhead.released(pending.writeTo(responseChannel));
+            long written = pending.writeTo(responseChannel);
+            live.countOut(written);
+            readAhead.released(written);
             if (!pending.isEmpty()) {
                 responseChannel.resumeWrites();
             } else if (responseEnded) {
@@ -276,6 +283,16 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     // ---- both
 
+    /** Revoked, kicked or expired (I/O thread): an upgraded connection closes with 1008, anything else is cut. */
+    private void kill(String reason) {
+        if (pipe != null) {
+            pipe.closeForPolicy(reason);
+        } else if (!finished) {
+            logger.info("{} cutting the exchange: {}", id, reason);
+            abort(TunnelErrorCode.CANCEL, reason);
+        }
+    }
+
     private void abort(TunnelErrorCode code, String reason) {
         if (finished) {
             return;
@@ -290,6 +307,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     private void finish() {
         finished = true;
+        if (pipe == null) { // once the raw pipe runs, it ends the live connection
+            live.ended();
+        }
         requestBody.stop();
         if (connectionWatch != null) {
             connectionWatch.clear(onClientClose);

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.live.Credential;
+import dev.portcullis.proxy.live.LiveConnection;
+import dev.portcullis.proxy.live.LiveConnections;
 import dev.portcullis.tunnel.Tunnel;
 import dev.portcullis.tunnel.TunnelStream;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -24,11 +27,16 @@ import java.util.function.Function;
 public final class HttpForwarder implements HttpHandler {
     private final Function<String, Optional<Tunnel>> tunnels;
     private final ErrorPages errorPages;
+    private final LiveConnections live;
 
-    /** @param tunnels the least-loaded active tunnel of an agent id (e.g. {@code tunnelServer::tunnel}) */
-    public HttpForwarder(Function<String, Optional<Tunnel>> tunnels, ErrorPages errorPages) {
+    /**
+     * @param tunnels the least-loaded active tunnel of an agent id (e.g. {@code tunnelServer::tunnel})
+     * @param live where every forwarded exchange is registered while it lasts
+     */
+    public HttpForwarder(Function<String, Optional<Tunnel>> tunnels, ErrorPages errorPages, LiveConnections live) {
         this.tunnels = requireNonNull(tunnels, "tunnels");
         this.errorPages = requireNonNull(errorPages, "errorPages");
+        this.live = requireNonNull(live, "live");
     }
 
     @Override
@@ -66,12 +74,20 @@ public final class HttpForwarder implements HttpHandler {
         ForwardedHeaders.apply(exchange.getRequestHeaders(), clientIp(exchange), exchange.getRequestScheme(),
                 host == null ? "" : host);
         Http2Headers headers = TunnelRequests.requestHeaders(exchange, admission, upgrade);
-        HttpExchangeRelay relay = new HttpExchangeRelay(exchange, errorPages, hasBody, expectContinue, upgrade != null);
+        HttpExchangeRelay relay = new HttpExchangeRelay(exchange, errorPages, hasBody, expectContinue, upgrade != null,
+                register(exchange, admission, upgrade != null));
         // An upgrade stream stays open toward the agent: raw bytes follow the 101.
         boolean endOfStream = !hasBody && upgrade == null;
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> tunnel.get()
                 .openStream(headers, endOfStream, relay)
                 .whenComplete((TunnelStream stream, Throwable failure) -> relay.opened(stream, failure)));
+    }
+
+    private LiveConnection register(HttpServerExchange exchange, Admission admission, boolean webSocket) {
+        Credential credential = Credential.of(exchange);
+        return live.register(webSocket ? LiveConnection.Kind.WEBSOCKET : LiveConnection.Kind.HTTP,
+                credential == null ? admission.session().owner() : credential.subject(), admission.session().id(),
+                admission.app().name(), exchange.getSourceAddress(), credential, exchange.getIoThread());
     }
 
     private static String clientIp(HttpServerExchange exchange) {

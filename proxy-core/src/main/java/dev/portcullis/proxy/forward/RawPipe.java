@@ -1,10 +1,15 @@
 package dev.portcullis.proxy.forward;
 
+import dev.portcullis.proxy.live.LiveConnection;
 import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -29,18 +34,25 @@ final class RawPipe {
     private final String id;
     private final StreamConnection connection;
     private final TunnelStream stream;
+    private final ByteBufferPool pool;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
-    private final OutboundQueue pending = new OutboundQueue();
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private final LiveConnection live;
+    private final ServerFrameBoundary frames = new ServerFrameBoundary();
     private boolean clientEof;
     private boolean agentEof;
     private boolean awaitingBatch;
     private boolean closed;
+    /** A policy close is under way (see {@link PolicyClose}); null otherwise. */
+    private PolicyClose policyClose;
 
-    RawPipe(String id, StreamConnection connection, TunnelStream stream) {
+    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool, LiveConnection live) {
         this.id = id;
+        this.live = live;
         this.connection = connection;
         this.stream = stream;
+        this.pool = pool;
         this.source = connection.getSourceChannel();
         this.sink = connection.getSinkChannel();
     }
@@ -49,18 +61,19 @@ final class RawPipe {
         source.getReadSetter().set(ch -> pumpClientToAgent());
         sink.getWriteSetter().set(ch -> drainToClient());
         connection.setCloseListener(c -> abort(TunnelErrorCode.CANCEL, "client connection closed"));
+        live.closer(this::closeForPolicy);
         pumpClientToAgent();
         requestBatch();
     }
 
     // clientToProxy -> proxyToAgent
     void pumpClientToAgent() {
-        if (closed || clientEof) {
+        if (closed || clientEof || policyClose != null) {
             return;
         }
         try {
             while (stream.isWritable()) {
-                // Read straight into the outbound buffer: no copy from an Undertow buffer.
+                // Read straight into the outbound buffer: no copy out of an Undertow buffer.
                 ByteBuf out = stream.alloc().directBuffer(READ_CHUNK);
                 int n = read(out);
                 if (n == 0) {
@@ -77,6 +90,7 @@ final class RawPipe {
                     closeIfBothDone();
                     return;
                 }
+                live.countIn(n);
                 if (logger.isTraceEnabled()) {
                     logger.trace("{} client->agent {} bytes", id, n);
                 }
@@ -113,7 +127,11 @@ final class RawPipe {
             data.release();
             return;
         }
-        pending.add(data);
+        if (data.isReadable()) {
+            pending.add(data);
+        } else {
+            data.release();
+        }
         agentEof |= endOfStream;
         drainToClient();
     }
@@ -122,11 +140,19 @@ final class RawPipe {
         if (closed) {
             return;
         }
+        if (policyClose != null) {
+            policyClose.drain();
+            return;
+        }
         try {
-            pending.writeTo(sink);
-            if (!pending.isEmpty()) {
-                sink.resumeWrites();
-                return;
+            while (!pending.isEmpty()) {
+                ByteBuf head = pending.peek();
+                written(head, sink.write(head.nioBuffer()));
+                if (head.isReadable()) {
+                    sink.resumeWrites();
+                    return;
+                }
+                pending.poll().release();
             }
             if (!sink.flush()) {
                 sink.resumeWrites();
@@ -160,10 +186,139 @@ final class RawPipe {
         stream.request();
     }
 
+    /** {@code n} bytes of {@code head} reached the client: count them and follow the frames. */
+    private void written(ByteBuf head, int n) {
+        frames.advance(head, head.readerIndex(), n);
+        head.skipBytes(n);
+        live.countOut(n);
+    }
+
     private void closeIfBothDone() {
         if (clientEof && agentEof && pending.isEmpty()) {
-            closed = true;
+            markClosed();
             IoUtils.safeClose(connection);
+        }
+    }
+
+    private void markClosed() {
+        closed = true;
+        live.ended();
+    }
+
+    private void releasePending() {
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+    }
+
+    /** Revoked or kicked: finish the frame in flight, send close 1008, then close (see {@link PolicyClose}). */
+    void closeForPolicy(String reason) {
+        if (closed || policyClose != null) {
+            return;
+        }
+        logger.info("{} closing WebSocket with 1008: {}", id, reason);
+        policyClose = new PolicyClose(reason);
+        source.suspendReads();
+        connection.getIoThread().executeAfter(
+                () -> abort(TunnelErrorCode.CANCEL, "close deadline passed (" + reason + ")"),
+                PolicyClose.DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        policyClose.drain();
+    }
+
+    /**
+     * A close for policy (revocation, kick, expiry): writes app bytes only up to the end of the frame in flight,
+     * drops the rest, resets the tunnel stream, sends a close frame with 1008, half-closes toward the client and waits
+     * for its answer (its close frame, then EOF) before closing the connection. A frame that does not finish, or a
+     * client that does not answer, within {@link #DEADLINE} gets the connection cut instead.
+     */
+    private final class PolicyClose {
+        static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(1);
+        private static final int MAX_DISCARD = 64 << 10;
+
+        private final String reason;
+        private ByteBuffer closeFrame;
+        private boolean sent;
+        private int discarded;
+
+        PolicyClose(String reason) {
+            this.reason = reason;
+        }
+
+        void drain() {
+            if (closed) {
+                return;
+            }
+            try {
+                while (closeFrame == null && !frames.atBoundary()) {
+                    ByteBuf head = pending.peek();
+                    if (head == null) {
+                        if (agentEof) {
+                            abort(TunnelErrorCode.CANCEL, "the app ended mid-frame while closing (" + reason + ")");
+                        } else if (!awaitingBatch) {
+                            requestBatch();
+                        }
+                        return;
+                    }
+                    int n = (int) Math.min(head.readableBytes(), frames.untilNextStop());
+                    int w = sink.write(head.nioBuffer(head.readerIndex(), n));
+                    written(head, w);
+                    if (!head.isReadable()) {
+                        pending.poll().release();
+                    }
+                    if (w < n) {
+                        sink.resumeWrites();
+                        return;
+                    }
+                }
+                releasePending();
+                if (sent) {
+                    return;
+                }
+                if (closeFrame == null) {
+                    closeFrame = ServerFrameBoundary.closeFrame(ServerFrameBoundary.POLICY_VIOLATION, reason);
+                    stream.reset(TunnelErrorCode.CANCEL);
+                }
+                while (closeFrame.hasRemaining()) {
+                    if (sink.write(closeFrame) == 0) {
+                        sink.resumeWrites();
+                        return;
+                    }
+                }
+                if (!sink.flush()) {
+                    sink.resumeWrites();
+                    return;
+                }
+                // SPEC: RFC 6455 §7.1.1: the server starts the TCP close; the client answers with its close frame.
+                sent = true;
+                sink.suspendWrites();
+                sink.shutdownWrites();
+                sink.flush();
+                source.getReadSetter().set(ch -> discardUntilEof());
+                discardUntilEof();
+            } catch (IOException e) {
+                abort(TunnelErrorCode.CANCEL, "writing the close frame failed: " + e);
+            }
+        }
+
+        private void discardUntilEof() {
+            try (PooledByteBuffer pooled = pool.allocate()) {
+                ByteBuffer buffer = pooled.getBuffer();
+                int n;
+                do {
+                    buffer.clear();
+                    n = source.read(buffer);
+                    discarded += Math.max(n, 0);
+                } while (n > 0 && discarded <= MAX_DISCARD);
+                if (n == 0) {
+                    source.resumeReads();
+                    return;
+                }
+                markClosed();
+                IoUtils.safeClose(connection);
+            } catch (IOException e) {
+                abort(TunnelErrorCode.CANCEL, "reading the client's close failed: " + e);
+            }
         }
     }
 
@@ -171,9 +326,9 @@ final class RawPipe {
         if (closed) {
             return;
         }
-        closed = true;
+        markClosed();
         logger.debug("{} closing upgraded connection: {}", id, reason);
-        pending.releaseAll();
+        releasePending();
         stream.reset(code);
         IoUtils.safeClose(connection);
     }

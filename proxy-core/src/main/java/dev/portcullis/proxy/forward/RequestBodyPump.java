@@ -10,6 +10,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpContinue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
@@ -34,16 +35,20 @@ final class RequestBodyPump {
     private final HttpServerExchange exchange;
     private final boolean expectContinue;
     private final Failure failure;
+    private final LongConsumer counted;
     private TunnelStream stream;
     private StreamSourceChannel channel;
     private boolean done;
     private boolean stopped;
 
-    RequestBodyPump(HttpServerExchange exchange, boolean hasBody, boolean expectContinue, Failure failure) {
+    /** @param counted told every body byte forwarded (the live connection's byte counter) */
+    RequestBodyPump(HttpServerExchange exchange, boolean hasBody, boolean expectContinue, Failure failure,
+            LongConsumer counted) {
         this.exchange = exchange;
         this.done = !hasBody;
         this.expectContinue = expectContinue && hasBody;
         this.failure = failure;
+        this.counted = counted;
     }
 
     /** The whole body went to the stream (or there was none). */
@@ -103,6 +108,7 @@ final class RequestBodyPump {
                 int n = readChunk(out);
                 if (out.isReadable()) {
                     budget -= out.readableBytes();
+                    counted.accept(out.readableBytes());
                     stream.write(out, false);
                 } else {
                     out.release();

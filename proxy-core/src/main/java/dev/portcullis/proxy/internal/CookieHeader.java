@@ -12,11 +12,11 @@ import java.util.Optional;
  * Reads and rewrites the raw {@code Cookie} request header (RFC 6265 §5.4 {@code name=value; name=value}), so that
  * the value the gate checks and the header the app receives come from the same bytes. Stateless.
  */
-final class CookieHeader {
+public final class CookieHeader {
     private CookieHeader() {}
 
     /** The value of the first cookie named {@code name}, in any Cookie header. */
-    static Optional<String> value(HeaderMap headers, String name) {
+    public static Optional<String> value(HeaderMap headers, String name) {
         HeaderValues values = headers.get(Headers.COOKIE);
         if (values == null) {
             return Optional.empty();

@@ -6,13 +6,13 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 
 /** Per-exchange values shared by the front's handlers. Stateless. */
-final class Exchanges {
+public final class Exchanges {
     static final AttachmentKey<Route> ROUTE = AttachmentKey.create(Route.class);
 
     private Exchanges() {}
 
     /** The Host header's name part, lower-case, without port; empty if absent. */
-    static String hostName(HttpServerExchange exchange) {
+    public static String hostName(HttpServerExchange exchange) {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
         if (host == null) {
             return "";
@@ -26,7 +26,7 @@ final class Exchanges {
     }
 
     /** The Host header's ":port" part including the colon, or "" if none. */
-    static String hostPortSuffix(HttpServerExchange exchange) {
+    public static String hostPortSuffix(HttpServerExchange exchange) {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
         if (host == null) {
             return "";

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.route.PathNormalizer;
+import dev.portcullis.proxy.route.Route;
 import dev.portcullis.proxy.route.SessionRouter;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * The first handler of the public listener (I/O thread, cheap checks only): one well-formed Host, no header names
- * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, or routing
- * to a session app (attached for the gate), a 301 to the slash form, or 404.
+ * with '_' (SECURITY row 10), the raw request-target normalised ONCE (rows 7-8), then the launch endpoint, the proxy's
+ * own pages ({@code /.portcullis/...}, never forwarded to an app), or routing to a session app (attached for the
+ * gate), a 301 to the slash form, or 404. In subdomain mode the app-space pages ({@link AppPagesHandler}) at
+ * {@code /.portcullis/terminal} and {@code /.portcullis/status} on an app's host are the app's, behind the gate.
  *
  * <p>Immutable and thread-safe.
  */
@@ -27,13 +30,18 @@ public final class FrontHandler implements HttpHandler {
 
     private final SessionRouter router;
     private final ErrorPages errorPages;
+    /** The prefix of the proxy's own pages (dashboard, assets, login); see {@code ui.PortalHandler}. */
+    public static final String PAGES_PREFIX = "/.portcullis/";
+
     private final HttpHandler launch;
+    private final HttpHandler pages;
     private final HttpHandler gate;
 
-    public FrontHandler(SessionRouter router, ErrorPages errorPages, HttpHandler launch, HttpHandler gate) {
+    public FrontHandler(SessionRouter router, ErrorPages errorPages, HttpHandler launch, HttpHandler pages, HttpHandler gate) {
         this.router = requireNonNull(router, "router");
         this.errorPages = requireNonNull(errorPages, "errorPages");
         this.launch = requireNonNull(launch, "launch");
+        this.pages = requireNonNull(pages, "pages");
         this.gate = requireNonNull(gate, "gate");
     }
 
@@ -62,8 +70,24 @@ public final class FrontHandler implements HttpHandler {
             launch.handleRequest(exchange);
             return;
         }
+        if ((path.startsWith(PAGES_PREFIX) || path.equals("/.portcullis")) && !appSpacePage(exchange, path)) {
+            if (!path.startsWith(PAGES_PREFIX)) {
+                exchange.setStatusCode(StatusCodes.MOVED_PERMANENTLY);
+                exchange.getResponseHeaders().put(Headers.LOCATION, PAGES_PREFIX);
+                exchange.endExchange();
+                return;
+            }
+            // The pages route on the normalised path, never on the raw one.
+            exchange.setRequestPath(path);
+            exchange.setRelativePath(path);
+            pages.handleRequest(exchange);
+            return;
+        }
         SessionRouter.Result result = router.route(Exchanges.hostName(exchange), path);
         if (result instanceof SessionRouter.Routed routed) {
+            if (routed.route().mode() == Route.Mode.SUBDOMAIN) {
+                ErrorPages.hideDashboardLink(exchange);
+            }
             exchange.putAttachment(Exchanges.ROUTE, routed.route());
             gate.handleRequest(exchange);
         } else if (result instanceof SessionRouter.Redirect redirect) {
@@ -74,5 +98,14 @@ public final class FrontHandler implements HttpHandler {
         } else {
             errorPages.send(exchange, ProxyError.NOT_FOUND, "no session route");
         }
+    }
+
+    /** Whether {@code path} is a page in an app's own space on that app's host (subdomain mode), served after the gate. */
+    private boolean appSpacePage(HttpServerExchange exchange, String path) {
+        if (!path.equals("/" + AppPagesHandler.MARKER + "terminal") && !path.equals("/" + AppPagesHandler.MARKER + "status")) {
+            return false;
+        }
+        return router.route(Exchanges.hostName(exchange), path) instanceof SessionRouter.Routed routed
+                && routed.route().mode() == Route.Mode.SUBDOMAIN;
     }
 }

@@ -10,9 +10,11 @@ import dev.portcullis.proxy.auth.VerifiedToken;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.forward.Admission;
+import dev.portcullis.proxy.live.Credential;
 import dev.portcullis.proxy.route.Route;
 import dev.portcullis.registry.AppSpec;
 import dev.portcullis.registry.RegistryException;
+import dev.portcullis.registry.Revocation;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
 import io.undertow.server.HttpHandler;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * The gate for session requests: BEFORE any tunnel stream opens, on a worker thread (the registry may block), checks
  * the credential (a bearer ACCESS token, else the proxy's cookie for this session and app), that its session and app
  * are the route's, and that the registry's owner of the session is its subject. Every mismatch, unknown session or
- * unknown app is the same 404 (no oracle); a missing or invalid credential is 401. Then removes the proxy's own
+ * unknown app is the same 404 (no oracle); a missing, invalid or revoked credential is 401. Then removes the proxy's own
  * credentials from the request and hands it to {@code next} on the I/O thread with an {@link Admission}.
  *
  * <p>Immutable and thread-safe.
@@ -61,6 +63,7 @@ public final class GateHandler implements HttpHandler {
         String sid = route.session().value();
         String bearer = bearerToken(exchange);
         String subject = null;
+        Credential credential = null;
         boolean byCookie = false;
         String rejection = "no credentials";
         if (bearer != null) {
@@ -71,6 +74,7 @@ public final class GateHandler implements HttpHandler {
                     return;
                 }
                 subject = token.subject();
+                credential = new Credential(subject, token.tokenId(), token.issuedAt(), token.expiresAt());
                 // Ours: it never reaches the app.
                 exchange.getRequestHeaders().remove(Headers.AUTHORIZATION);
             } catch (TokenRejectedException e) {
@@ -86,6 +90,7 @@ public final class GateHandler implements HttpHandler {
                     return;
                 }
                 subject = claims.get().subject();
+                credential = new Credential(subject, claims.get().id(), claims.get().issuedAt(), claims.get().expiresAt());
                 byCookie = true;
             } else if (bearer == null && CookieHeader.value(exchange.getRequestHeaders(), name).isPresent()) {
                 rejection = "cookie invalid or expired";
@@ -97,6 +102,12 @@ public final class GateHandler implements HttpHandler {
         }
         SessionRecord session;
         try {
+            Optional<Revocation> revoked = registry.revocations()
+                    .find(credential.tokenId(), subject, route.session(), credential.issuedAt());
+            if (revoked.isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "credential revoked (" + revoked.get().kind() + ")");
+                return;
+            }
             session = registry.session(route.session()).orElse(null);
         } catch (RegistryException e) {
             errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
@@ -111,11 +122,12 @@ public final class GateHandler implements HttpHandler {
         }
         CookieHeader.stripProxyCookies(exchange.getRequestHeaders());
         new Admission(route, session, app.get(), byCookie).attachTo(exchange);
+        credential.attachTo(exchange);
         exchange.dispatch(exchange.getIoThread(), next);
     }
 
-    /** The bearer token of the Authorization header, or null if there is none. */
-    private static String bearerToken(HttpServerExchange exchange) {
+    /** The bearer token of the Authorization header, or null if there is none (the admin API reads it too). */
+    public static String bearerToken(HttpServerExchange exchange) {
         String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (auth == null || auth.length() <= BEARER.length() || !auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;

@@ -90,6 +90,12 @@ public final class LaunchHandler implements HttpHandler {
         }
         SessionId sid = SessionId.parseOrNull(token.sessionId());
         try {
+            // A launch token issued before a revocation must not buy a cookie issued after it.
+            var revoked = registry.revocations().find(token.tokenId(), token.subject(), sid, token.issuedAt());
+            if (revoked.isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "launch token revoked (" + revoked.get().kind() + ")");
+                return;
+            }
             SessionRecord session = sid == null ? null : registry.session(sid).orElse(null);
             if (session == null || !session.owner().equals(token.subject()) || session.app(token.app()).isEmpty()) {
                 errorPages.send(exchange, ProxyError.NOT_FOUND, "launch for an unknown session/app or another owner");
@@ -112,10 +118,21 @@ public final class LaunchHandler implements HttpHandler {
             errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
             return;
         }
+        String path = setAppCookie(exchange, token.subject(), sid, token.app());
+        logger.info("{} launch: session {} app {} cookie issued", id, sid, token.app());
+        redirect(exchange, path);
+    }
+
+    /**
+     * Adds the Set-Cookie of the app cookie for {@code subject} on {@code sid}/{@code app} (the caller has checked
+     * that the registry says the subject owns it) and returns the app's URL path to redirect to. Also used by the
+     * dashboard's open endpoint.
+     */
+    public String setAppCookie(HttpServerExchange exchange, String subject, SessionId sid, String app) {
         boolean subdomain = router.subdomainMode();
-        String name = AppCookies.cookieName(sid.value(), token.app(), subdomain, secure);
-        String path = subdomain ? "/" : Route.pathPrefix(sid, token.app());
-        String value = cookies.issue(token.subject(), sid.value(), token.app(), cookieMaxAge);
+        String name = AppCookies.cookieName(sid.value(), app, subdomain, secure);
+        String path = subdomain ? "/" : Route.pathPrefix(sid, app);
+        String value = cookies.issue(subject, sid.value(), app, cookieMaxAge);
         StringBuilder cookie = new StringBuilder(name).append('=').append(value)
                 .append("; Path=").append(path)
                 .append("; Max-Age=").append(cookieMaxAge.toSeconds())
@@ -124,8 +141,7 @@ public final class LaunchHandler implements HttpHandler {
             cookie.append("; Secure");
         }
         exchange.getResponseHeaders().add(Headers.SET_COOKIE, cookie.toString());
-        logger.info("{} launch: session {} app {} cookie issued", id, sid, token.app());
-        redirect(exchange, path);
+        return path;
     }
 
     private static void redirect(HttpServerExchange exchange, String location) {

@@ -21,8 +21,13 @@ class AppCookiesTest {
     @Test
     void issuedCookieVerifiesToItsClaims() {
         String value = cookies.issue("alice", "s1", "lab", Duration.ofHours(8));
-        assertThat(cookies.verify(value))
-                .contains(new CookieClaims("alice", "s1", "lab", NOW.plus(Duration.ofHours(8))));
+        assertThat(cookies.verify(value)).hasValueSatisfying(c -> {
+            assertThat(new CookieClaims(c.subject(), c.sessionId(), c.app(), c.expiresAt()))
+                    .isEqualTo(new CookieClaims("alice", "s1", "lab", NOW.plus(Duration.ofHours(8))));
+            // What revocations by user or session compare, and revocation by id names.
+            assertThat(c.issuedAt()).isEqualTo(NOW);
+            assertThat(c.id()).isNotBlank();
+        });
     }
 
     @Test

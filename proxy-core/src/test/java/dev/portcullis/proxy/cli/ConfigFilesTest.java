@@ -40,7 +40,12 @@ class ConfigFilesTest {
         assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.cookieMaxAge()).isEqualTo(Duration.ofHours(8));
         assertThat(config.tokenSettings().issuer()).isEqualTo("https://manager.example.com");
+        assertThat(config.tokenSettings().adminAudience()).isEqualTo("portcullis-admin");
+        assertThat(config.revocationTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.expiryGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(f.registrySpec()).isEqualTo("redis://127.0.0.1:6379/0");
+        assertThat(config.publicLimits()).isEqualTo(dev.portcullis.proxy.PublicLimits.defaults());
+        assertThat(config.allowedOrigins()).isEmpty();
         List<SessionRecord> sessions = f.staticSessions();
         assertThat(sessions).singleElement().satisfies(s -> {
             assertThat(s.owner()).isEqualTo("alice");
@@ -114,5 +119,13 @@ class ConfigFilesTest {
         Path p = dir.resolve(name);
         Files.writeString(p, content);
         return p;
+    }
+
+    @Test
+    void badLimitsAndOriginsAreNamed() throws IOException {
+        Path limits = write("proxy.yaml", "tunnel: {tls-cert: c, tls-key: k}\nlimits: {max-connections-per-ip: 0}\n");
+        assertThatThrownBy(() -> ProxyFile.read(limits).toConfig(dir)).hasMessageContaining("maxConnectionsPerIp: 0");
+        Path origins = write("proxy.yaml", "tunnel: {tls-cert: c, tls-key: k}\nallowed-origins: [\"https://a.example/path\"]\n");
+        assertThatThrownBy(() -> ProxyFile.read(origins).toConfig(dir)).hasMessageContaining("https://a.example/path");
     }
 }

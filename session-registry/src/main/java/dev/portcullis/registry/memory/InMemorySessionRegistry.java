@@ -3,6 +3,8 @@ package dev.portcullis.registry.memory;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.registry.AgentLease;
+import dev.portcullis.registry.RegistryEvents;
+import dev.portcullis.registry.Revocations;
 import dev.portcullis.registry.SessionId;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
@@ -37,9 +39,12 @@ public final class InMemorySessionRegistry implements SessionRegistry {
     /** tokenId -> the instant its claim expires. */
     private final Map<String, Instant> tokenIds = new ConcurrentHashMap<>();
     private final AtomicLong claims = new AtomicLong();
+    private final InMemoryRegistryEvents events = new InMemoryRegistryEvents();
+    private final InMemoryRevocations revocations;
 
     public InMemorySessionRegistry(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
+        this.revocations = new InMemoryRevocations(clock);
     }
 
     @Override
@@ -129,6 +134,16 @@ public final class InMemorySessionRegistry implements SessionRegistry {
             tokenIds.entrySet().removeIf(e -> !e.getValue().isAfter(now));
         }
         return won.get();
+    }
+
+    @Override
+    public RegistryEvents events() {
+        return events;
+    }
+
+    @Override
+    public Revocations revocations() {
+        return revocations;
     }
 
     @Override

@@ -56,6 +56,20 @@ public final class RedisKeys {
         return prefix + "jti:" + requireNonNull(tokenId, "tokenId");
     }
 
+    /**
+     * {@code {p}revoked:{token|user|session}:{target}}: STRING {@code "<at epoch ms>:<until epoch ms>"} with PX until
+     * {@code until}. A user id may hold any character, ':' included; it is the whole rest of the key, and the kinds
+     * differ before it, so no two keys can be spelled alike.
+     */
+    public String revoked(dev.portcullis.registry.Revocation.Kind kind, String target) {
+        return prefix + "revoked:" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + requireNonNull(target, "target");
+    }
+
+    /** {@code {p}events}: the pub/sub channel of {@link dev.portcullis.registry.RegistryEvent}s (JSON). */
+    public String events() {
+        return prefix + "events";
+    }
+
     @Override
     public String toString() {
         return "RedisKeys[prefix=" + prefix + "]";

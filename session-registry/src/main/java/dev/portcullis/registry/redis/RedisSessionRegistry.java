@@ -3,7 +3,9 @@ package dev.portcullis.registry.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.registry.AgentLease;
+import dev.portcullis.registry.RegistryEvents;
 import dev.portcullis.registry.RegistryException;
+import dev.portcullis.registry.Revocations;
 import dev.portcullis.registry.SessionId;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
@@ -37,6 +39,9 @@ import redis.clients.jedis.params.SetParams;
  *   <li>{@code {p}agent:{agentId}:leases}: ZSET, member = proxy node id, score = lease expiry in epoch ms. The key's
  *       TTL follows its latest lease, so an agent nobody renews leaves nothing behind.
  *   <li>{@code {p}jti:{tokenId}}: STRING "1", written with SET NX PX ttl: present while the token id is spent.
+ *   <li>{@code {p}revoked:{token|user|session}:{target}}: STRING "at:until" (epoch ms), PX until: a revocation
+ *       ({@link RedisRevocations}).
+ *   <li>{@code {p}events}: the pub/sub channel of registry events ({@link RedisRegistryEvents}).
  * </ul>
  *
  * <p>{@link #putSession} and {@link #removeSession} change the three session keys in one Lua script (atomic, nothing
@@ -57,6 +62,8 @@ public final class RedisSessionRegistry implements SessionRegistry {
     private final RedisKeys keys;
     private final SessionJson json = new SessionJson();
     private final RedisClient redis;
+    private final RedisRegistryEvents events;
+    private final RedisRevocations revocations;
 
     public RedisSessionRegistry(RedisRegistryConfig config) {
         this.config = requireNonNull(config, "config");
@@ -73,8 +80,9 @@ public final class RedisSessionRegistry implements SessionRegistry {
         config.user().ifPresent(client::user);
         config.password().ifPresent(client::password);
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(config.poolSize());
-        pool.setMaxIdle(config.poolSize());
+        // One more than configured: the event subscriber holds one connection for as long as it is subscribed.
+        pool.setMaxTotal(config.poolSize() + 1);
+        pool.setMaxIdle(config.poolSize() + 1);
         pool.setMinIdle(0);
         // Without a bound, a caller would wait forever for a pooled connection while Redis is unreachable.
         pool.setMaxWait(config.connectTimeout());
@@ -88,6 +96,9 @@ public final class RedisSessionRegistry implements SessionRegistry {
         } catch (JedisException e) {
             throw failure("connect", e);
         }
+        this.events = new RedisRegistryEvents(redis, keys.events(), config.address(), config.connectTimeout(),
+                RedisRegistryEvents.DEFAULT_PING_INTERVAL);
+        this.revocations = new RedisRevocations(redis, keys, config.clock(), config.address());
         logger.info("session registry on redis {}", config);
     }
 
@@ -241,7 +252,18 @@ public final class RedisSessionRegistry implements SessionRegistry {
     }
 
     @Override
+    public RegistryEvents events() {
+        return events;
+    }
+
+    @Override
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    @Override
     public void close() {
+        events.close();
         try {
             redis.close();
         } catch (JedisException e) {

@@ -1,0 +1,96 @@
+# Helpers for side-by-side.sh (sourced, not run). Every process started here is recorded in $work/pids and stopped by
+# PID in stop_all; nginx also by its own pid file.
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "side-by-side: $*"; exit 1; }
+
+# A free TCP port on loopback: a random one in 20000-31999 (below the ephemeral range) that nothing listens on.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    if [ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ] && ! grep -qx "$p" "$work/ports" 2>/dev/null; then
+      echo "$p" >>"$work/ports"
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+# Waits until FILE contains PATTERN (grep -E), at most SECONDS.
+wait_for_line() {
+  local file=$1 pattern=$2 seconds=$3 deadline=$((SECONDS + $3))
+  while [ $SECONDS -lt $deadline ]; do
+    grep -qE "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  die "no '$pattern' in $file after ${seconds}s: $(tail -5 "$file" 2>/dev/null)"
+}
+
+# Waits until something listens on loopback PORT, at most SECONDS; NAME's output is shown if it does not.
+wait_for_port() {
+  local port=$1 seconds=$2 name=$3 deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    [ -n "$(ss -ltnH "sport = :$port" 2>/dev/null)" ] && return 0
+    sleep 0.2
+  done
+  die "$name is not listening on $port after ${seconds}s: $(tail -5 "$work/$name.out" "$work/$name.err" 2>/dev/null)"
+}
+
+# Waits until URL answers 200 (with optional curl args), at most SECONDS.
+wait_for_200() {
+  local url=$1 seconds=$2 deadline=$((SECONDS + $2))
+  shift 2
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$@" "$url")" = 200 ] && return 0
+    sleep 0.3
+  done
+  die "$url did not answer 200 within ${seconds}s"
+}
+
+# Starts a server process pinned to the server CPUs; echoes its PID. Output goes to $work/NAME.out / .err.
+start_server() {
+  local name=$1
+  shift
+  $server_pin "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  local pid=$!
+  echo "$pid" >>"$work/pids"
+  echo "$pid"
+}
+
+stop_all() {
+  if [ -f "$work/nginx.pid" ]; then
+    kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  fi
+  if [ -f "$work/pids" ]; then
+    while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$work/pids"
+    while read -r pid; do
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    done <"$work/pids"
+  fi
+}
+
+# wrk output -> "rps p50_ms p99_ms errors"; latencies converted from us/ms/s to ms; errors = socket errors (connect,
+# read, write, timeout) + non-2xx/3xx responses. A server that closes keep-alive connections shows up as read errors.
+parse_wrk() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Socket errors:/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx responses:/ { err += $5 }
+    END { if (rps == "") rps = 0; printf "%s %.3f %.3f %d\n", rps, p50, p99, err }' "$1"
+}
+
+# key=value field from the WebSocket tool's result line.
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" | head -1; }
+
+# Sum of the VmRSS (KiB) entries of an rss_kib=pid:kib,pid:kib field.
+rss_sum() { tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'; }
+
+# Median of the numbers on stdin (one per line); "-" when there are none.
+median() {
+  sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}

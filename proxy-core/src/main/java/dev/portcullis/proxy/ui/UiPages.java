@@ -1,0 +1,75 @@
+package dev.portcullis.proxy.ui;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portcullis.proxy.error.ErrorPages;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTML pages of ui-static that the proxy fills in (dashboard, login interstitial, admin page) and the headers
+ * every one of them is sent with. Placeholders are {@code {{name}}}; values are HTML-escaped unless the caller passes
+ * a fragment it built with {@link ErrorPages#escapeHtml} itself.
+ *
+ * <p>Immutable and thread-safe; the templates are read once at construction (blocking: build at start-up).
+ */
+public final class UiPages {
+    private static final HttpString REFERRER_POLICY = new HttpString("Referrer-Policy");
+    /** Our own stylesheet, logo and scripts; forms post only to us; never framed (clickjacking on Open). */
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final String dashboard;
+    private final String login;
+    private final String admin;
+
+    private UiPages(UiResources resources) {
+        this.dashboard = resources.require("dashboard.html").text();
+        this.login = resources.require("login.html").text();
+        this.admin = resources.require("admin/admin.html").text();
+    }
+
+    public static UiPages load(UiResources resources) {
+        return new UiPages(requireNonNull(resources, "resources"));
+    }
+
+    /** The dashboard, with {@code sessionsHtml} already escaped by its builder. */
+    String dashboard(String user, String csrf, String sessionsHtml) {
+        return dashboard.replace("{{user}}", ErrorPages.escapeHtml(user))
+                .replace("{{csrf}}", ErrorPages.escapeHtml(csrf))
+                .replace("{{sessions}}", sessionsHtml);
+    }
+
+    String login() {
+        return login;
+    }
+
+    String admin() {
+        return admin;
+    }
+
+    /** Sends {@code html} as a 200 page with the pages' security headers; never cached (it is per user). */
+    static void send(HttpServerExchange exchange, String html) {
+        send(exchange, html, "no-referrer");
+    }
+
+    /** Like {@link #send(HttpServerExchange, String)} with another {@code Referrer-Policy}. */
+    static void send(HttpServerExchange exchange, String html, String referrerPolicy) {
+        pageHeaders(exchange);
+        exchange.getResponseHeaders().put(REFERRER_POLICY, referrerPolicy);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+        exchange.getResponseSender().send(html, StandardCharsets.UTF_8);
+    }
+
+    /** Cache-Control no-store, Referrer-Policy no-referrer, nosniff, no framing, the pages' CSP. */
+    static void pageHeaders(HttpServerExchange exchange) {
+        var h = exchange.getResponseHeaders();
+        h.put(Headers.CACHE_CONTROL, "no-store");
+        h.put(REFERRER_POLICY, "no-referrer");
+        h.put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        h.put(Headers.X_FRAME_OPTIONS, "DENY");
+        h.put(Headers.CONTENT_SECURITY_POLICY, CSP);
+    }
+}

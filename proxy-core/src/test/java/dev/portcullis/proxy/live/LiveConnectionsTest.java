@@ -1,0 +1,98 @@
+package dev.portcullis.proxy.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.registry.Revocation;
+import dev.portcullis.registry.SessionId;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xnio.OptionMap;
+import org.xnio.Xnio;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
+
+/** The table's own rules, on a real XNIO I/O thread (the thread connections are registered and closed on). */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class LiveConnectionsTest {
+    private static final SessionId S1 = new SessionId("s1");
+    private final XnioWorker worker = worker();
+    private final XnioIoThread io = worker.getIoThread();
+    private final LiveConnections table = new LiveConnections("node-1", Clock.systemUTC(), Duration.ofMillis(50));
+
+    private static XnioWorker worker() {
+        try {
+            return Xnio.getInstance().createWorker(OptionMap.EMPTY);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    /** Registers on the I/O thread, as the forwarders do, with a closer that completes {@code closed}. */
+    private LiveConnection register(Credential credential, CompletableFuture<String> closed) throws Exception {
+        CompletableFuture<LiveConnection> registered = new CompletableFuture<>();
+        io.execute(() -> {
+            LiveConnection c = table.register(LiveConnection.Kind.WEBSOCKET, "alice", S1, "lab",
+                    new InetSocketAddress("127.0.0.1", 4000), credential, io);
+            c.closer(closed::complete);
+            registered.complete(c);
+        });
+        return registered.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aConnectionRegisteredJustAfterARevocationIsClosedToo() throws Exception {
+        Instant now = Instant.now();
+        // The gate looked the store up before the revocation was written; the bus delivered it before registration.
+        table.remember(new Revocation(Revocation.Kind.USER, "alice", now.plusSeconds(1), now.plusSeconds(60)));
+        CompletableFuture<String> closed = new CompletableFuture<>();
+
+        LiveConnection c = register(new Credential("alice", "j1", now, now.plusSeconds(600)), closed);
+
+        assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("revoked (user)");
+        assertThat(c.id()).startsWith("node-1-");
+        assertThat(c.remote()).isEqualTo("127.0.0.1:4000");
+    }
+
+    @Test
+    void aCredentialPastItsExpiryPlusTheGraceClosesTheConnection() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+
+        register(new Credential("alice", "j1", Instant.now(), Instant.now().plusMillis(100)), closed);
+
+        assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("credential expired");
+    }
+
+    @Test
+    void anEndedConnectionLeavesTheTableAndItsExpiryTimerNeverFires() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        LiveConnection c = register(new Credential("alice", "j1", Instant.now(), Instant.now().plusMillis(100)), closed);
+        assertThat(table.snapshot()).containsExactly(c);
+
+        io.execute(c::ended);
+
+        assertThat(closed.completeOnTimeout("not closed", 500, TimeUnit.MILLISECONDS).get()).isEqualTo("not closed");
+        assertThat(table.snapshot()).isEmpty();
+    }
+
+    @Test
+    void closingTwiceCountsOnce() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        register(new Credential("alice", "j1", Instant.now(), Instant.now().plusSeconds(600)), closed);
+
+        assertThat(table.close(c -> c.user().equals("alice"), "kicked")).isEqualTo(1);
+        assertThat(table.close(c -> c.user().equals("alice"), "kicked")).isZero();
+        assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("kicked");
+    }
+}
