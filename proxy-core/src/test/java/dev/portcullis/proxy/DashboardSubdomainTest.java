@@ -114,4 +114,15 @@ class DashboardSubdomainTest {
         }
         assertThat(app.getRequestCount()).isZero();
     }
+
+    @Test
+    void dashboardFormsMayFollowOpensRedirectToAnAppHost() throws Exception {
+        // Browsers apply form-action to the redirect after the POST as well (NotebookBrowserTest shows it in Chromium).
+        String user = portal.signIn(ProxyTestKit.OWNER);
+        try (Response r = kit.http.newCall(portal.get("/.portcullis/").header("Cookie", user).header("Accept", "text/html")
+                .build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Security-Policy")).contains("form-action 'self' *.apps.test:*;");
+        }
+    }
 }

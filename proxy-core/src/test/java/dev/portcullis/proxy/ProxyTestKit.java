@@ -41,6 +41,7 @@ final class ProxyTestKit implements AutoCloseable {
     static final String OTHER_SESSION = "sess-b";
     static final String APP = "app";
     static final String OWNER = "alice";
+    static final String OTHER_OWNER = "bob";
     static final String AGENT = "agent-1";
     static final String ISSUER = "https://manager.test";
     static final String AUDIENCE = "portcullis";
@@ -72,7 +73,7 @@ final class ProxyTestKit implements AutoCloseable {
         this.tunnelSettings = tunnelSettings;
         registry = new InMemorySessionRegistry(Clock.systemUTC());
         registry.putSession(new SessionRecord(new SessionId(SESSION), OWNER, AGENT, List.of(new AppSpec(APP, appPort, AppKind.HTTP))));
-        registry.putSession(new SessionRecord(new SessionId(OTHER_SESSION), "bob", AGENT,
+        registry.putSession(new SessionRecord(new SessionId(OTHER_SESSION), OTHER_OWNER, AGENT,
                 List.of(new AppSpec(APP, otherAppPort, AppKind.HTTP))));
         ProxyConfig.Builder config = ProxyConfig.builder()
                 .publicBind("127.0.0.1", 0)
@@ -98,7 +99,13 @@ final class ProxyTestKit implements AutoCloseable {
 
     static ProxyTestKit start(int appPort, TunnelSettings settings, int connections, UnaryOperator<ProxyConfig.Builder> customize)
             throws Exception {
-        ProxyTestKit kit = new ProxyTestKit(appPort, appPort, settings, customize);
+        return start(appPort, appPort, settings, connections, customize);
+    }
+
+    /** As above, with {@link #OTHER_SESSION}'s app (owner {@link #OTHER_OWNER}) on its own port. */
+    static ProxyTestKit start(int appPort, int otherAppPort, TunnelSettings settings, int connections,
+            UnaryOperator<ProxyConfig.Builder> customize) throws Exception {
+        ProxyTestKit kit = new ProxyTestKit(appPort, otherAppPort, settings, customize);
         try {
             kit.startAgent(connections);
         } catch (Exception | Error e) {

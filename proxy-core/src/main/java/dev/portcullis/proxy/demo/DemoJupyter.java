@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * process on a free loopback port, with its own HOME, config, data and runtime directories under a temporary
  * directory, {@code base_url} = the app's public path prefix ({@code /s/<sid>/<app>/}), token and password off (only
  * the proxy reaches it, through the agent; the proxy's gate is the login), no {@code allow_origin} (Jupyter compares
- * Origin with the Host the proxy passes through). {@link #close()} stops it and its kernels by PID.
+ * Origin with the Host the proxy passes through), and a terminal page that works on Debian bookworm's notebook
+ * ({@link JupyterStatic}). {@link #close()} stops it and its kernels by PID.
  *
  * <p>Not thread-safe; blocking (process start, readiness polling): for the demo's main thread only.
  */
@@ -66,7 +68,16 @@ public final class DemoJupyter implements AutoCloseable {
      * @param baseUrl the app's public path prefix, starting and ending with '/'
      */
     public static DemoJupyter start(Path executable, Path dir, String baseUrl) throws IOException {
+        return start(executable, dir, baseUrl, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, String)}, with {@code settings} added to (or replacing) the {@code NotebookApp}
+     * settings above, e.g. {@code extra_static_paths} (the browser tests serve a working xterm.js that way).
+     */
+    public static DemoJupyter start(Path executable, Path dir, String baseUrl, Map<String, Object> settings) throws IOException {
         requireNonNull(executable, "executable");
+        requireNonNull(settings, "settings");
         if (!baseUrl.startsWith("/") || !baseUrl.endsWith("/")) {
             throw new IllegalArgumentException("baseUrl: " + baseUrl + " (expected: starts and ends with '/')");
         }
@@ -85,6 +96,9 @@ public final class DemoJupyter implements AutoCloseable {
         // Containers often run as root; the notebook refuses to start as root without this.
         app.put("allow_root", true);
         app.put("notebook_dir", home.toString());
+        // A working terminal page on Debian bookworm's notebook (see JupyterStatic).
+        app.put("extra_static_paths", List.of(JupyterStatic.write(dir.resolve("static")).toString()));
+        app.putAll(settings);
         new ObjectMapper().writeValue(config.resolve("jupyter_notebook_config.json").toFile(), Map.of("NotebookApp", app));
         Path log = dir.resolve("jupyter.log");
         ProcessBuilder builder = new ProcessBuilder(executable.toString())

@@ -66,6 +66,11 @@ public final class SessionRouter {
         return appsDomainSuffix != null;
     }
 
+    /** The apps domain (lower case, no leading dot) in subdomain mode, or empty in path-only mode. */
+    public Optional<String> appsDomain() {
+        return appsDomainSuffix == null ? Optional.empty() : Optional.of(appsDomainSuffix.substring(1));
+    }
+
     private Optional<Route> subdomain(String host, String path) {
         if (appsDomainSuffix == null || !host.endsWith(appsDomainSuffix)) {
             return Optional.empty();

@@ -73,7 +73,7 @@ final class DashboardHandler implements HttpHandler {
             String html = pages.dashboard(user.get().subject(), csrf, DashboardView.html(rows, csrf));
             // The Open and Sign-out forms then carry a real Origin for browsers without Sec-Fetch-Site (no secret in
             // this page's URL; requests to other origins still get no Referer).
-            UiPages.send(exchange, html, "same-origin");
+            pages.sendDashboard(exchange, html, "same-origin");
         }
     }
 

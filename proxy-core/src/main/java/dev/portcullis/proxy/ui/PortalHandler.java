@@ -50,7 +50,7 @@ public final class PortalHandler implements HttpHandler {
             Clock clock) {
         this.router = requireNonNull(router, "router");
         this.errorPages = requireNonNull(errorPages, "errorPages");
-        UiPages pages = UiPages.load(resources);
+        UiPages pages = UiPages.load(resources, router.appsDomain());
         SignedInUser users = new SignedInUser(new UserCookies(cookieSecret, clock), secure, maxAge);
         OpenTickets tickets = new OpenTickets(cookieSecret, clock);
         this.assets = publicAssets(resources, errorPages);

@@ -7,6 +7,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The HTML pages of ui-static that the proxy fills in (dashboard, login interstitial, admin page) and the headers
@@ -18,21 +19,34 @@ import java.nio.charset.StandardCharsets;
 public final class UiPages {
     private static final HttpString REFERRER_POLICY = new HttpString("Referrer-Policy");
     /** Our own stylesheet, logo and scripts; forms post only to us; never framed (clickjacking on Open). */
-    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String CSP = csp("'self'");
 
     private final String dashboard;
     private final String login;
     private final String admin;
+    private final String dashboardCsp;
 
-    private UiPages(UiResources resources) {
+    private UiPages(UiResources resources, Optional<String> appsDomain) {
         this.dashboard = resources.require("dashboard.html").text();
         this.login = resources.require("login.html").text();
         this.admin = resources.require("admin/admin.html").text();
+        // Subdomain mode: Open answers with a redirect to the app's host, and browsers apply form-action to the
+        // redirect too (Chromium blocks it otherwise), so the dashboard's forms may also go to the app hosts.
+        this.dashboardCsp = appsDomain.map(d -> csp("'self' *." + d + ":*")).orElse(CSP);
     }
 
     public static UiPages load(UiResources resources) {
-        return new UiPages(requireNonNull(resources, "resources"));
+        return load(resources, Optional.empty());
+    }
+
+    /** @param appsDomain the apps domain in subdomain mode (the dashboard's Open redirects there), else empty */
+    public static UiPages load(UiResources resources, Optional<String> appsDomain) {
+        return new UiPages(requireNonNull(resources, "resources"), requireNonNull(appsDomain, "appsDomain"));
+    }
+
+    private static String csp(String formAction) {
+        return "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+                + "form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'";
     }
 
     /** The dashboard, with {@code sessionsHtml} already escaped by its builder. */
@@ -57,7 +71,17 @@ public final class UiPages {
 
     /** Like {@link #send(HttpServerExchange, String)} with another {@code Referrer-Policy}. */
     static void send(HttpServerExchange exchange, String html, String referrerPolicy) {
+        send(exchange, html, referrerPolicy, CSP);
+    }
+
+    /** Sends the dashboard {@code html} like {@link #send}, with a CSP whose form-action allows Open's redirect. */
+    void sendDashboard(HttpServerExchange exchange, String html, String referrerPolicy) {
+        send(exchange, html, referrerPolicy, dashboardCsp);
+    }
+
+    private static void send(HttpServerExchange exchange, String html, String referrerPolicy, String csp) {
         pageHeaders(exchange);
+        exchange.getResponseHeaders().put(Headers.CONTENT_SECURITY_POLICY, csp);
         exchange.getResponseHeaders().put(REFERRER_POLICY, referrerPolicy);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         exchange.getResponseSender().send(html, StandardCharsets.UTF_8);
