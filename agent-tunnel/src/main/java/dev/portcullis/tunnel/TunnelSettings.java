@@ -89,7 +89,12 @@ public record TunnelSettings(
         }
     }
 
-    /** The defaults: 256 streams, 1 MiB stream / 16 MiB connection windows, 10 s pings, 20 s ping timeout. */
+    /**
+     * The defaults: 8192 streams per connection (a WebSocket holds its stream for its whole life, and the agent's
+     * default two connections then carry 16,384 at once; received bytes stay bounded by the 16 MiB connection window,
+     * bytes queued to send by the 256 KiB high-water mark per stream), 1 MiB stream / 16 MiB connection windows, 10 s
+     * pings, 20 s ping timeout.
+     */
     public static TunnelSettings defaults() {
         return builder().build();
     }
@@ -136,7 +141,7 @@ public record TunnelSettings(
 
     /** Builder of {@link TunnelSettings}; values are validated by {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private int maxConcurrentStreams = 256;
+        private int maxConcurrentStreams = 8192;
         private int initialStreamWindow = 1 << 20;
         private int connectionWindow = 16 << 20;
         private int maxFrameSize = 64 << 10;

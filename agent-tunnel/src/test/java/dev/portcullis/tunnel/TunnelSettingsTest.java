@@ -16,7 +16,7 @@ class TunnelSettingsTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         TunnelSettings s = TunnelSettings.defaults();
-        assertThat(s.maxConcurrentStreams()).isEqualTo(256);
+        assertThat(s.maxConcurrentStreams()).isEqualTo(8192);
         assertThat(s.initialStreamWindow()).isEqualTo(1 << 20);
         assertThat(s.connectionWindow()).isEqualTo(16 << 20);
         assertThat(s.maxHeaderListSize()).isEqualTo(32 << 10);

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.tunnel.agent.ReconnectPolicy;
 import dev.portcullis.tunnel.tls.SelfSignedCertificate;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,8 +47,8 @@ public final class TunnelTestKit implements AutoCloseable {
 
     private TunnelTestKit(Path dir, TunnelSettings settings) throws Exception {
         this.certificate = SelfSignedCertificate.forLocalhost(dir);
-        this.serverSsl = SslContextBuilder.forServer(certificate.privateKey(), certificate.certificate()).build();
-        this.clientSsl = SslContextBuilder.forClient().trustManager(certificate.certificate()).build();
+        this.serverSsl = TunnelTls.forServer(certificate.privateKey(), certificate.certificate()).build();
+        this.clientSsl = TunnelTls.forClient().trustManager(certificate.certificate()).build();
         this.settings = settings;
         this.server = TunnelServer.start(
                 TunnelServerConfig.builder().bind("127.0.0.1", 0).sslContext(serverSsl).settings(settings)

@@ -6,6 +6,7 @@ import dev.portcullis.proxy.admin.AdminApi;
 import dev.portcullis.proxy.admin.TunnelsSeen;
 import dev.portcullis.proxy.auth.AppCookies;
 import dev.portcullis.proxy.auth.IdentityAssertions;
+import dev.portcullis.proxy.auth.CachingTokenVerifier;
 import dev.portcullis.proxy.auth.JjwtTokenVerifier;
 import dev.portcullis.proxy.auth.JwksKeySource;
 import dev.portcullis.proxy.auth.JwtAgentAuthenticator;
@@ -40,7 +41,7 @@ import dev.portcullis.proxy.ui.UiResources;
 import dev.portcullis.registry.SessionRegistry;
 import dev.portcullis.tunnel.TunnelServer;
 import dev.portcullis.tunnel.TunnelServerConfig;
-import io.netty.handler.ssl.SslContextBuilder;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
@@ -102,7 +103,8 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(ProxyConfig config, SessionRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        TokenVerifier verifier = new JjwtTokenVerifier(config.tokenSettings());
+        // Bearer ACCESS tokens are checked in full once per CachingTokenVerifier.DEFAULT_TTL, not on every request.
+        TokenVerifier verifier = new CachingTokenVerifier(new JjwtTokenVerifier(config.tokenSettings()), config.tokenSettings().clock());
         // JWKS file/URL sources refresh on their own threads from now until close().
         JwksKeySource.startAll(config.tokenSettings().keySources());
         ExecutorService blocking = Executors.newFixedThreadPool(Math.max(2, config.workerThreads() / 4), threads("portcullis-auth"));
@@ -118,7 +120,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             tunnelServer = TunnelServer.start(TunnelServerConfig.builder()
                             .bind(config.tunnelHost(), config.tunnelPort())
-                            .sslContext(SslContextBuilder.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
+                            .sslContext(TunnelTls.forServer(PemSsl.privateKey(config.tunnelTlsKey()),
                                     PemSsl.certificates(config.tunnelTlsCert())).build())
                             .settings(config.tunnelSettings())
                             .blockingExecutor(blocking)

@@ -15,8 +15,8 @@ import dev.portcullis.tunnel.TunnelClient;
 import dev.portcullis.tunnel.TunnelClientConfig;
 import dev.portcullis.tunnel.TunnelSettings;
 import dev.portcullis.tunnel.tls.SelfSignedCertificate;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import java.util.concurrent.locks.LockSupport;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -145,7 +145,7 @@ final class ProxyTestKit implements AutoCloseable {
 
     /** Starts an agent with its own id and app table and waits until the proxy can route to it. */
     TunnelClient startAgent(String agentId, AppTable table, int connections) throws Exception {
-        SslContext ssl = SslContextBuilder.forClient().trustManager(certificate.certificatePath().toFile()).build();
+        SslContext ssl = TunnelTls.forClient().trustManager(certificate.certificatePath().toFile()).build();
         TunnelClient agent = TunnelClient.start(TunnelClientConfig.builder()
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
                 .sslContext(ssl)

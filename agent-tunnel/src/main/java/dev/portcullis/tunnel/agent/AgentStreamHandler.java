@@ -12,8 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -25,9 +23,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,22 +41,21 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
 
     private final String logId;
     private final TunnelClientConfig config;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>(); // proxy frames waiting for the app connection
+    private final RequestToApp request = new RequestToApp();
 
     private ChannelHandlerContext stream;
     private Channel app;
     private RequestHead head;
     private State state = State.AWAIT_HEADERS;
     private boolean streamInboundEnded; // the proxy's END_STREAM arrived
-    private boolean requestEnded; // the request's last part went to the app (HTTP) / output shut (upgraded)
-    private boolean responseStarted;
     private boolean appInputEnded; // upgraded: the app half-closed
     private boolean skippingInterim; // a 1xx head was skipped; its empty last content follows
-    private ScheduledFuture<?> responseTimeout;
+    private final ResponseHeadWait headWait;
 
     AgentStreamHandler(String logId, TunnelClientConfig config) {
         this.logId = logId;
         this.config = config;
+        this.headWait = new ResponseHeadWait(config.settings().responseHeadTimeout(), this::responseTimedOut);
     }
 
     @Override
@@ -87,11 +81,11 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         streamInboundEnded |= eos;
-        if (state == State.DONE || requestEnded) {
+        if (state == State.DONE || request.ended()) {
             ReferenceCountUtil.release(msg); // draining after a response or refusal
             return;
         }
-        pending.add(msg);
+        request.add(msg);
         drainPending();
     }
 
@@ -163,17 +157,19 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         }
         app = f.channel();
         boolean upgrade = head.upgrade() != null;
-        boolean hasBody = !streamInboundEnded || !pending.isEmpty();
+        boolean hasBody = !streamInboundEnded || !request.isEmpty();
         state = upgrade ? State.UPGRADE_PENDING : State.HTTP;
         app.write(head.toHttp1(hasBody && !upgrade));
         if (upgrade || !hasBody) {
             // An upgrade request has no body: bytes after the 101 are the new protocol's.
             app.write(LastHttpContent.EMPTY_LAST_CONTENT);
-            requestEnded = !upgrade;
+            if (!upgrade) {
+                request.markEnded();
+            }
         }
         app.flush();
-        if (upgrade || requestEnded) {
-            startResponseTimer();
+        if (upgrade || request.ended()) {
+            headWait.start(app.eventLoop());
         }
         app.read();
         drainPending();
@@ -184,37 +180,11 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         if (app == null || (state != State.HTTP && state != State.UPGRADED)) {
             return;
         }
-        boolean wrote = false;
-        Object msg;
-        while ((msg = pending.poll()) != null) {
-            wrote = true;
-            if (requestEnded) {
-                ReferenceCountUtil.release(msg);
-                continue;
+        if (request.writeTo(app, state == State.UPGRADED)) {
+            headWait.start(app.eventLoop()); // an app may answer only after the whole body: the wait starts here
+            if (state == State.UPGRADED) {
+                ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
             }
-            boolean eos = msg instanceof Http2DataFrame d ? d.isEndStream() : ((Http2HeadersFrame) msg).isEndStream();
-            ByteBuf content = msg instanceof Http2DataFrame d ? d.content() : Unpooled.EMPTY_BUFFER;
-            if (msg instanceof Http2HeadersFrame) {
-                ReferenceCountUtil.release(msg); // request trailers are not forwarded
-            }
-            if (state == State.HTTP) {
-                app.write(eos ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
-            } else if (content.isReadable()) {
-                app.write(content);
-            } else {
-                content.release();
-            }
-            if (eos) {
-                requestEnded = true;
-                startResponseTimer(); // an app may answer only after the whole body: the wait starts here
-                if (state == State.UPGRADED) {
-                    app.flush();
-                    ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
-                }
-            }
-        }
-        if (wrote) {
-            app.flush();
         }
     }
 
@@ -222,9 +192,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         if (streamInboundEnded || !stream.channel().isActive()) {
             return;
         }
-        boolean draining = state == State.DONE || requestEnded;
+        boolean draining = state == State.DONE || request.ended();
         boolean relaying = (state == State.HTTP || state == State.UPGRADED) && app != null && app.isWritable()
-                && pending.isEmpty();
+                && request.isEmpty();
         if (draining || relaying) {
             stream.read();
         }
@@ -255,8 +225,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             logger.info("{} malformed response head from the app: {}", logId, res.decoderResult().cause().toString());
             abort(TunnelErrorCode.PROTOCOL_ERROR);
         } else if (code == 101 && state == State.UPGRADE_PENDING) {
-            cancelResponseTimeout();
-            responseStarted = true;
+            headWait.headArrived();
             state = State.UPGRADED;
             skippingInterim = true; // the decoder ends the 101 with an empty last content
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, true), false));
@@ -264,9 +233,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             // From here on the connection carries the upgraded protocol: raw bytes both ways.
             app.pipeline().remove(AppConnections.HTTP_CODEC);
             drainPending();
-            if (streamInboundEnded && !requestEnded) {
+            if (streamInboundEnded && !request.ended()) {
                 // The proxy ended its direction with the upgrade request itself: half-close toward the app now.
-                requestEnded = true;
+                request.markEnded();
                 ((SocketChannel) app).shutdownOutput().addListener(x -> maybeFinishUpgraded());
             }
             maybeReadStream();
@@ -276,11 +245,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         } else if (code < 200) {
             skippingInterim = true; // interim responses (100, 103) are not forwarded
         } else {
-            cancelResponseTimeout();
-            responseStarted = true;
+            headWait.headArrived();
             if (state == State.UPGRADE_PENDING) {
                 state = State.HTTP; // upgrade declined: an ordinary response, never raw
-                requestEnded = true;
+                request.markEnded();
             }
             stream.write(new DefaultHttp2HeadersFrame(ResponseHeads.fromApp(res, false), false));
         }
@@ -292,7 +260,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             c.release();
             return;
         }
-        if (c.decoderResult().isFailure() || !responseStarted) {
+        if (c.decoderResult().isFailure() || !headWait.arrived()) {
             c.release();
             logger.info("{} app response cut short or malformed: resetting the stream", logId);
             abort(TunnelErrorCode.CANCEL);
@@ -307,7 +275,6 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             }
             // The response is complete: the app connection is done (one connection per stream, no reuse).
             state = State.DONE;
-            cancelResponseTimeout();
             app.close();
             maybeReadStream(); // drain whatever body the proxy still sends
         } else {
@@ -343,7 +310,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         if (state == State.DONE) {
             return;
         }
-        if (state == State.UPGRADED && appInputEnded && requestEnded) {
+        if (state == State.UPGRADED && appInputEnded && request.ended()) {
             finish();
             return;
         }
@@ -357,21 +324,13 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void maybeFinishUpgraded() {
-        if (state == State.UPGRADED && appInputEnded && requestEnded) {
+        if (state == State.UPGRADED && appInputEnded && request.ended()) {
             finish(); // both directions ended cleanly
         }
     }
 
-    /** Idempotent; a no-op once the response started. */
-    private void startResponseTimer() {
-        if (responseTimeout == null && !responseStarted) {
-            long timeout = config.settings().responseHeadTimeout().toMillis();
-            responseTimeout = app.eventLoop().schedule(this::responseTimedOut, timeout, TimeUnit.MILLISECONDS);
-        }
-    }
-
     private void responseTimedOut() {
-        if (!responseStarted && state != State.DONE) {
+        if (state != State.DONE) {
             logger.info("{} no response head from the app within {}", logId, config.settings().responseHeadTimeout());
             respondError(504, TunnelErrorCode.RESPONSE_TIMEOUT);
         }
@@ -402,19 +361,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     /** Releases everything this stream holds; idempotent. */
     private void finish() {
         state = State.DONE;
-        cancelResponseTimeout();
-        Object msg;
-        while ((msg = pending.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
+        headWait.cancel();
+        request.releaseAll();
         if (app != null) {
             app.close();
-        }
-    }
-
-    private void cancelResponseTimeout() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
         }
     }
 }

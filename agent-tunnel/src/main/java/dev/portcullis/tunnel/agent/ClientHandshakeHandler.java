@@ -69,6 +69,7 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         TunnelSettings s = config.settings();
         String id = logId + "/" + reply.tunnelIdOrReason();
         ChannelPipeline p = ctx.pipeline();
+        p.addLast("flush", Http2Codecs.flushConsolidation());
         p.addLast("h2", Http2Codecs.agentSide(s));
         p.addLast("h2-mux", new Http2MultiplexHandler(new AgentStreamInitializer(id, config)));
         p.addLast("tunnel", new TunnelConnectionHandler(id, s, () -> { }));
@@ -77,10 +78,12 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             // SPEC: RFC 9113 §6.9.2: only a WINDOW_UPDATE on stream 0 raises the connection window.
             ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
         }
+        // Up before the line decoder goes: removing it hands the bytes it buffered after the OK line (the proxy's
+        // first HTTP/2 frames, often in the same TLS record) to the codec at once, and a stream may be served then.
+        connector.onUp(reply.tunnelIdOrReason());
         p.remove(this);
         p.remove("string");
         p.remove("line");
-        connector.onUp(reply.tunnelIdOrReason());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.portcullis.tunnel.TunnelSettings;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** Builds the HTTP/2 frame codec of either role from {@link TunnelSettings}, with every limit set explicitly. */
 public final class Http2Codecs {
@@ -19,6 +20,15 @@ public final class Http2Codecs {
     /** The agent's codec: the agent is the HTTP/2 server of the tunnel. */
     public static Http2FrameCodec agentSide(TunnelSettings s) {
         return configure(Http2FrameCodecBuilder.forServer(), s).build();
+    }
+
+    /**
+     * Goes between TLS and the HTTP/2 codec: flushes that streams issue from tasks (writes from other threads) are
+     * merged until the event loop has run the tasks queued so far, so TLS wraps several streams' frames into fewer,
+     * fuller records and the socket sees fewer writes. Flushes during a read are merged until the read completes.
+     */
+    public static FlushConsolidationHandler flushConsolidation() {
+        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
     }
 
     /** The SETTINGS each side sends. */

@@ -125,6 +125,7 @@ final class AgentHandshakeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline p = ctx.pipeline();
         ctx.writeAndFlush(Unpooled.wrappedBuffer(HandshakeLines.ok(id)));
         ProxyTunnel tunnel = new ProxyTunnel(id, agentId, ctx.channel(), s);
+        p.addLast("flush", Http2Codecs.flushConsolidation());
         p.addLast("h2", Http2Codecs.proxySide(s));
         // The agent never opens streams; an inbound-stream handler is still required by the API, and refuses.
         p.addLast("h2-mux", new Http2MultiplexHandler(new RefuseInboundStreamHandler()));

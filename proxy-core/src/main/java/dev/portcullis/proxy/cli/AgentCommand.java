@@ -3,6 +3,7 @@ package dev.portcullis.proxy.cli;
 import dev.portcullis.tunnel.AppTable;
 import dev.portcullis.tunnel.TunnelClient;
 import dev.portcullis.tunnel.TunnelClientConfig;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentFile f = AgentFile.read(file);
         Path tokenFile = dir.resolve(ConfigFiles.require("token-file", f.tokenFile()));
         readToken(tokenFile); // fail at start, not at the first dial, if the token file is unreadable
-        SslContextBuilder tls = SslContextBuilder.forClient();
+        SslContextBuilder tls = TunnelTls.forClient();
         if (f.trustCa() != null) {
             tls.trustManager(dir.resolve(f.trustCa()).toFile());
         }

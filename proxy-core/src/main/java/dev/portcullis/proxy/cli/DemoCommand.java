@@ -22,7 +22,7 @@ import dev.portcullis.tunnel.AppTable;
 import dev.portcullis.tunnel.TunnelClient;
 import dev.portcullis.tunnel.TunnelClientConfig;
 import dev.portcullis.tunnel.tls.SelfSignedCertificate;
-import io.netty.handler.ssl.SslContextBuilder;
+import dev.portcullis.tunnel.tls.TunnelTls;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         TunnelClient agent = shutdown.add(TunnelClient.start(TunnelClientConfig.builder()
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
-                .sslContext(SslContextBuilder.forClient().trustManager(cert.certificate()).build())
+                .sslContext(TunnelTls.forClient().trustManager(cert.certificate()).build())
                 .serverName("localhost")
                 // A fresh short-lived agent token on every dial, as a renewing token file would give.
                 .tokenSource(() -> minter.mint(TokenClass.AGENT, AGENT, null, null, Duration.ofMinutes(5)))

@@ -1,67 +1,54 @@
 package dev.portcullis.proxy.forward;
 
 import dev.portcullis.proxy.error.ErrorPages;
-import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.proxy.live.LiveConnection;
 import dev.portcullis.tunnel.TunnelErrorCode;
-import dev.portcullis.tunnel.TunnelException;
 import dev.portcullis.tunnel.TunnelHeaders;
 import dev.portcullis.tunnel.TunnelStream;
 import dev.portcullis.tunnel.TunnelStreamListener;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpContinue;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.StreamSinkChannel;
-import org.xnio.channels.StreamSourceChannel;
 
 /**
- * The two legs of one forwarded HTTP exchange: clientToProxy/proxyToAgent (request body, read from Undertow only while
- * the stream is writable) and agentToProxy/proxyToClient (response: the next batch is requested from the stream while
- * fewer than {@link #RESPONSE_BUDGET} bytes are delivered but not yet written to the client, so the tunnel keeps
- * moving while the client write is in progress; at most one request is outstanding, so the bytes held are bounded by
- * the budget plus one read batch).
+ * Relays one forwarded HTTP exchange over a tunnel stream. The request leg is a {@link RequestBodyPump}; the response
+ * leg (agentToProxy -> proxyToClient) lives here: DATA is asked for by a {@link ReadAhead} while fewer than
+ * {@link #RESPONSE_BUDGET} bytes are delivered but not yet written to the client, hops to the I/O thread through a
+ * {@link TunnelInbox} (one hop per batch) and goes out through an {@link OutboundQueue}. After the app's 101 a
+ * {@link RawPipe} takes over the stream.
  *
- * <p>Threading: tunnel callbacks arrive on a Netty event loop and immediately hop to the exchange's XNIO I/O thread;
- * every field is confined to that I/O thread, except {@link #heldBytes}. Ownership: ByteBufs from the stream are held
- * in {@link #pending} until written, and released there or in {@link #abort}.
+ * <p>Threading: tunnel callbacks arrive on a Netty event loop and hop to the exchange's XNIO I/O thread; every field is
+ * confined to that I/O thread, except {@link #stream}, {@link #rawMode} and the thread-safe {@link #readAhead}.
+ * Ownership: ByteBufs from the stream are held in {@link #pending} until written, and released there or in
+ * {@link #finish}.
  */
 final class HttpExchangeRelay implements TunnelStreamListener {
     private static final Logger logger = LoggerFactory.getLogger(HttpExchangeRelay.class);
     /** Response bytes delivered by the stream but not yet written to the client, above which no batch is requested. */
     static final int RESPONSE_BUDGET = 512 << 10;
-    /** Request-body bytes read from the client per pump before yielding the I/O thread. */
-    private static final int REQUEST_READ_BUDGET = 1 << 20;
-    /** Request-body bytes per DATA frame written to the stream. */
-    private static final int REQUEST_CHUNK = 64 << 10;
 
     private final HttpServerExchange exchange;
     private final ErrorPages errorPages;
     private final String id;
-    private final boolean expectContinue;
     private final boolean upgrade;
     private final LiveConnection live;
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-    /** Counted up on the event loop as data is delivered (before the hop), down on the I/O thread as it is written. */
-    private final AtomicLong heldBytes = new AtomicLong();
+    private final RequestBodyPump requestBody;
+    private final OutboundQueue pending = new OutboundQueue();
+    private final TunnelInbox inbox;
+    /** Response bytes held between the stream and the client; asks the stream for more while under the budget. */
+    private final ReadAhead readAhead;
+    /** The app switched protocols: the {@link RawPipe} asks the stream itself, batch by batch. */
+    private volatile boolean rawMode;
 
-    private TunnelStream stream;
-    private boolean requestBodyDone;
-    private StreamSourceChannel requestChannel;
+    /** Set on the I/O thread before the first request; read by {@link #readAhead} on the event loop. */
+    private volatile TunnelStream stream;
     private StreamSinkChannel responseChannel;
     private boolean responseHeadSent;
     private boolean responseEnded;
-    private boolean awaitingBatch;
     private boolean finished;
     /** The app answered 101: the exchange ended with the 101 and {@link #pipe} owns the stream from now on. */
     private boolean upgraded;
@@ -81,18 +68,18 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         this.upgrade = upgrade;
         this.errorPages = errorPages;
         this.id = ErrorPages.requestId(exchange);
-        this.requestBodyDone = !hasBody;
-        this.expectContinue = expectContinue && hasBody;
+        this.requestBody = new RequestBodyPump(exchange, hasBody, expectContinue, this::abort, live::countIn);
+        this.inbox = new TunnelInbox(exchange.getIoThread(), this::takeData);
+        this.readAhead = new ReadAhead(RESPONSE_BUDGET, () -> stream.request());
     }
 
     /** The stream opened (or failed to); any thread. */
     void opened(TunnelStream s, Throwable failure) {
         onIo(() -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                ProxyError error = cause instanceof TunnelException te ? TunnelRequests.errorFor(te.code()) : ProxyError.TUNNEL_LOST;
+                Throwable cause = TunnelRequests.openFailureCause(failure);
                 finish();
-                errorPages.send(exchange, error, "opening a tunnel stream failed: " + cause.getMessage());
+                errorPages.send(exchange, TunnelRequests.errorForOpenFailure(cause), "opening a tunnel stream failed: " + cause.getMessage());
                 return;
             }
             stream = s;
@@ -107,101 +94,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 next.proceed();
             });
             connectionWatch = ConnectionWatch.watch(exchange.getConnection(), onClientClose);
-            requestResponseBatch();
-            if (!requestBodyDone) {
-                startRequestBody();
-            }
+            stream.request(); // the response head
+            requestBody.start(s);
         });
-    }
-
-    // ---- clientToProxy -> proxyToAgent
-
-    private void startRequestBody() {
-        requestChannel = exchange.getRequestChannel();
-        if (requestChannel == null) {
-            // Someone consumed it already: nothing more to send.
-            stream.write(Unpooled.EMPTY_BUFFER, true);
-            requestBodyDone = true;
-            return;
-        }
-        requestChannel.getReadSetter().set(ch -> pumpRequestBody());
-        if (expectContinue) {
-            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
-                @Override
-                public void onComplete(HttpServerExchange ex, Sender sender) {
-                    pumpRequestBody();
-                }
-
-                @Override
-                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
-                    abort(TunnelErrorCode.CANCEL, "sending 100-continue failed: " + e);
-                }
-            });
-        } else {
-            pumpRequestBody();
-        }
-    }
-
-    private void pumpRequestBody() {
-        if (finished || requestBodyDone) {
-            return;
-        }
-        long budget = REQUEST_READ_BUDGET;
-        try {
-            while (stream.isWritable()) {
-                if (budget <= 0) {
-                    // Let the I/O thread serve others; the read listener calls back while data is waiting.
-                    requestChannel.resumeReads();
-                    return;
-                }
-                // Read straight into the outbound buffer, filling up to one chunk: fewer, larger DATA frames and
-                // event-loop hops than one per Undertow buffer.
-                ByteBuf out = stream.alloc().directBuffer(REQUEST_CHUNK);
-                int n = readChunk(out);
-                if (out.isReadable()) {
-                    budget -= out.readableBytes();
-                    live.countIn(out.readableBytes());
-                    stream.write(out, false);
-                } else {
-                    out.release();
-                }
-                if (n == 0) {
-                    requestChannel.resumeReads();
-                    return;
-                }
-                if (n < 0) {
-                    requestBodyDone = true;
-                    requestChannel.suspendReads();
-                    stream.write(Unpooled.EMPTY_BUFFER, true);
-                    return;
-                }
-            }
-            // Back-pressure: the stream is full; onWritabilityChanged(true) resumes.
-            requestChannel.suspendReads();
-        } catch (IOException e) {
-            abort(TunnelErrorCode.CANCEL, "reading the request body failed: " + e);
-        }
-    }
-
-    /**
-     * Fills {@code out} from the request channel until it is full or the channel has nothing more now; returns the last
-     * read's result (0: nothing waiting, -1: end of body, > 0: the chunk is full). Releases {@code out} on failure.
-     */
-    private int readChunk(ByteBuf out) throws IOException {
-        try {
-            ByteBuffer nio = out.nioBuffer(out.writerIndex(), out.writableBytes());
-            int n;
-            while ((n = requestChannel.read(nio)) > 0) {
-                if (!nio.hasRemaining()) {
-                    break;
-                }
-            }
-            out.writerIndex(out.writerIndex() + nio.position());
-            return n;
-        } catch (IOException | RuntimeException e) {
-            out.release();
-            throw e;
-        }
     }
 
     @Override
@@ -211,7 +106,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                 if (pipe != null) {
                     pipe.onWritable();
                 } else {
-                    pumpRequestBody();
+                    requestBody.pump();
                 }
             });
         }
@@ -219,15 +114,9 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     // ---- agentToProxy -> proxyToClient
 
-    private void requestResponseBatch() {
-        awaitingBatch = true;
-        stream.request();
-    }
-
     @Override
     public void onHeaders(Http2Headers headers, boolean endOfStream) {
         onIo(() -> {
-            awaitingBatch = false;
             if (finished) {
                 return;
             }
@@ -238,16 +127,14 @@ final class HttpExchangeRelay implements TunnelStreamListener {
                         "agent reported " + error + " (status " + headers.status() + ")");
                 return;
             }
-            int status;
-            try {
-                status = Integer.parseInt(headers.status().toString());
-            } catch (RuntimeException e) {
+            int status = TunnelRequests.statusOf(headers);
+            if (status < 0) {
                 abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
                 return;
             }
             if (status < 200) {
                 // An informational response (the agent should not relay them): wait for the final one.
-                requestResponseBatch();
+                stream.request();
                 return;
             }
             if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
@@ -264,13 +151,14 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             }
             responseChannel = exchange.getResponseChannel();
             responseChannel.getWriteSetter().set(ch -> drain());
-            requestResponseBatch();
+            stream.request(); // the first DATA; from then on readAhead keeps them coming
         });
     }
 
     /** The app accepted the upgrade: answer the client 101 and hand the connection and the stream to a pipe. */
     private void switchProtocols(Http2Headers headers) {
         upgraded = true;
+        rawMode = true;
         responseHeadSent = true;
         TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
         // Undertow insists on an Upgrade request header, which the hop-by-hop stripping removed.
@@ -287,28 +175,29 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     @Override
     public void onData(ByteBuf data, boolean endOfStream) {
-        int size = data.readableBytes();
-        heldBytes.addAndGet(size);
-        onIo(() -> {
-            if (pipe != null) {
-                heldBytes.addAndGet(-size);
-                pipe.onData(data, endOfStream);
-                return;
-            }
-            awaitingBatch = false;
-            if (finished || responseChannel == null) {
-                heldBytes.addAndGet(-size);
-                data.release();
-                return;
-            }
-            if (data.isReadable()) {
-                pending.add(data);
-            } else {
-                data.release();
-            }
-            responseEnded |= endOfStream;
-            drain();
-        });
+        if (rawMode) {
+            readAhead.deliveredWithoutAsking(data.readableBytes());
+        } else {
+            readAhead.delivered(data.readableBytes(), !endOfStream); // may ask for the next frames: they come after
+        }
+        inbox.offer(data, endOfStream);
+    }
+
+    /** I/O thread: DATA taken from the {@link #inbox}. */
+    private void takeData(ByteBuf data, boolean endOfStream) {
+        if (pipe != null) {
+            readAhead.released(data.readableBytes());
+            pipe.onData(data, endOfStream);
+            return;
+        }
+        if (finished || responseChannel == null) {
+            readAhead.released(data.readableBytes());
+            data.release();
+            return;
+        }
+        pending.add(data);
+        responseEnded |= endOfStream;
+        drain();
     }
 
     private void drain() {
@@ -316,67 +205,58 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             return;
         }
         try {
-            while (!pending.isEmpty()) {
-                ByteBuf head = pending.peek();
-                int written = responseChannel.write(head.nioBuffer());
-                head.skipBytes(written);
-                live.countOut(written);
-                heldBytes.addAndGet(-written);
-                if (head.isReadable()) {
-                    responseChannel.resumeWrites();
-                    maybeRequestAhead();
-                    return;
-                }
-                pending.poll().release();
-            }
-            if (responseEnded) {
+            long written = pending.writeTo(responseChannel);
+            live.countOut(written);
+            readAhead.released(written);
+            if (!pending.isEmpty()) {
+                responseChannel.resumeWrites();
+            } else if (responseEnded) {
                 completeResponse();
             } else {
                 responseChannel.suspendWrites();
-                if (!awaitingBatch) {
-                    requestResponseBatch();
-                }
             }
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "writing to the client failed: " + e);
         }
     }
 
-    /** While the client write is in progress, keep one batch coming unless the budget is spent. */
-    private void maybeRequestAhead() {
-        if (!awaitingBatch && !responseEnded && heldBytes.get() < RESPONSE_BUDGET) {
-            requestResponseBatch();
-        }
-    }
-
+    /**
+     * The agent ended the response: the relay is done (finish first, before Undertow sees the response complete and
+     * runs the exchange-complete listener, which would take an unfinished relay for a client gone early and close a
+     * keep-alive connection), then the response is terminated and the exchange ended.
+     */
     private void completeResponse() {
+        finish();
+        if (responseChannel == null) {
+            exchange.endExchange();
+            return;
+        }
         try {
-            if (responseChannel == null) {
-                finish();
-                exchange.endExchange();
-                return;
-            }
             responseChannel.shutdownWrites();
             if (!responseChannel.flush()) {
                 responseChannel.getWriteSetter().set(ch -> {
                     try {
                         if (ch.flush()) {
                             ch.suspendWrites();
-                            finish();
                             exchange.endExchange();
                         }
                     } catch (IOException e) {
-                        abort(TunnelErrorCode.CANCEL, "flushing to the client failed: " + e);
+                        clientWriteFailed(e);
                     }
                 });
                 responseChannel.resumeWrites();
                 return;
             }
-            finish();
             exchange.endExchange();
         } catch (IOException e) {
-            abort(TunnelErrorCode.CANCEL, "finishing the response failed: " + e);
+            clientWriteFailed(e);
         }
+    }
+
+    /** Finishing a complete response failed: the client is gone; the stream is already done. */
+    private void clientWriteFailed(IOException e) {
+        logger.debug("{} finishing the response failed: {}", id, e.toString());
+        ErrorPages.closeConnection(exchange);
     }
 
     @Override
@@ -430,14 +310,12 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         if (pipe == null) { // once the raw pipe runs, it ends the live connection
             live.ended();
         }
+        requestBody.stop();
         if (connectionWatch != null) {
             connectionWatch.clear(onClientClose);
         }
-        ByteBuf b;
-        while ((b = pending.poll()) != null) {
-            b.release();
-        }
-        if (stream != null && !(requestBodyDone && responseEnded)) {
+        pending.releaseAll();
+        if (stream != null && !(requestBody.done() && responseEnded)) {
             stream.reset(TunnelErrorCode.CANCEL);
         }
     }

@@ -28,6 +28,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  */
 final class RawPipe {
     private static final Logger logger = LoggerFactory.getLogger(RawPipe.class);
+    /** Largest read from the client per DATA frame (a WebSocket message is usually far smaller). */
+    private static final int READ_CHUNK = 16 << 10;
 
     private final String id;
     private final StreamConnection connection;
@@ -69,16 +71,18 @@ final class RawPipe {
         if (closed || clientEof || policyClose != null) {
             return;
         }
-        try (PooledByteBuffer pooled = pool.allocate()) {
-            ByteBuffer buffer = pooled.getBuffer();
+        try {
             while (stream.isWritable()) {
-                buffer.clear();
-                int n = source.read(buffer);
+                // Read straight into the outbound buffer: no copy out of an Undertow buffer.
+                ByteBuf out = stream.alloc().directBuffer(READ_CHUNK);
+                int n = read(out);
                 if (n == 0) {
+                    out.release();
                     source.resumeReads();
                     return;
                 }
                 if (n < 0) {
+                    out.release();
                     // SPEC: half-close, not abort: END_STREAM toward the app.
                     clientEof = true;
                     source.suspendReads();
@@ -86,17 +90,30 @@ final class RawPipe {
                     closeIfBothDone();
                     return;
                 }
-                buffer.flip();
                 live.countIn(n);
-                logger.trace("{} client->agent {} bytes", id, n);
-                ByteBuf out = stream.alloc().buffer(n);
-                out.writeBytes(buffer);
+                if (logger.isTraceEnabled()) {
+                    logger.trace("{} client->agent {} bytes", id, n);
+                }
                 stream.write(out, false);
             }
             logger.trace("{} stream not writable: client reads suspended", id);
             source.suspendReads();
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "reading from the client failed: " + e);
+        }
+    }
+
+    /** One read from the client into {@code out}; releases {@code out} if the read fails. */
+    private int read(ByteBuf out) throws IOException {
+        try {
+            int n = source.read(out.nioBuffer(out.writerIndex(), out.writableBytes()));
+            if (n > 0) {
+                out.writerIndex(out.writerIndex() + n);
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 

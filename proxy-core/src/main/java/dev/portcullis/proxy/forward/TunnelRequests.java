@@ -2,6 +2,7 @@ package dev.portcullis.proxy.forward;
 
 import dev.portcullis.proxy.error.ProxyError;
 import dev.portcullis.tunnel.TunnelErrorCode;
+import dev.portcullis.tunnel.TunnelException;
 import dev.portcullis.tunnel.TunnelHeaders;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.undertow.server.HttpServerExchange;
@@ -11,6 +12,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * Translation between the client's HTTP/1.1 exchange and a tunnel stream's HTTP/2 headers, shared by both forwarders.
@@ -61,6 +63,26 @@ final class TunnelRequests {
     }
 
     /** The error the user sees for an agent's synthetic {@code portcullis-error} response or a reset. */
+    /** The response's {@code :status} as a number, or -1 if it is missing or not a number. */
+    static int statusOf(Http2Headers headers) {
+        CharSequence status = headers.status();
+        try {
+            return status == null ? -1 : Integer.parseInt(status.toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The root cause of a failed stream open (futures wrap it in a CompletionException). */
+    static Throwable openFailureCause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** What the user sees when opening a stream failed with {@code cause}. */
+    static ProxyError errorForOpenFailure(Throwable cause) {
+        return cause instanceof TunnelException te ? errorFor(te.code()) : ProxyError.TUNNEL_LOST;
+    }
+
     static ProxyError errorFor(TunnelErrorCode code) {
         return switch (code) {
             case CONNECT_TIMEOUT, RESPONSE_TIMEOUT -> ProxyError.APP_TIMEOUT;
