@@ -74,6 +74,8 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ProxyServer.class);
     /** How long the status endpoint waits for an app's answer before it says "starting". */
     private static final java.time.Duration APP_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** The dashboard waits for its probes (cached a few seconds per app): short, an app this slow shows "starting". */
+    private static final java.time.Duration DASHBOARD_PROBE_TIMEOUT = java.time.Duration.ofSeconds(2);
 
     private final ProxyConfig config;
     private final TunnelServer tunnelServer;
@@ -200,7 +202,8 @@ public final class ProxyServer implements AutoCloseable {
                                 new RequestFramingHandler(errorPages, new JwksHandler(identity.jwksJson(),
                                         new FrontHandler(router, errorPages, launch,
                                                 new PortalHandler(verifier, registry, router, launch, errorPages, ui,
-                                                        cookieSecret, secure, config.cookieMaxAge(), config.clock()),
+                                                        cookieSecret, secure, config.cookieMaxAge(), config.clock(),
+                                                        new AppProbe(tunnelServer::tunnel, DASHBOARD_PROBE_TIMEOUT)),
                                                 gate))))));
         if (secure) {
             SSLContext ssl = PemSsl.serverContext(config.publicTlsCert().orElseThrow(), config.publicTlsKey().orElseThrow());

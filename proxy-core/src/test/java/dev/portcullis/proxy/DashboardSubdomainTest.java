@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DashboardSubdomainTest {
     @StartStop
-    final MockWebServer app = new MockWebServer();
+    final MockWebServer app = ProbeAnsweringDispatcher.server();
 
     ProxyTestKit kit;
     DashboardClient portal;
@@ -86,7 +86,7 @@ class DashboardSubdomainTest {
             assertThat(r.code()).isEqualTo(404);
             assertThat(r.header("Set-Cookie")).isNull();
         }
-        assertThat(app.getRequestCount()).isZero();
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
     }
 
     @Test
@@ -112,7 +112,7 @@ class DashboardSubdomainTest {
             assertThat(r.code()).isEqualTo(401);
             assertThat(r.body().string()).contains("/.portcullis/ui/style.css").doesNotContain("error-dashboard");
         }
-        assertThat(app.getRequestCount()).isZero();
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
     }
 
     @Test

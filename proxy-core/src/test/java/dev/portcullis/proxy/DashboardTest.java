@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DashboardTest {
     @StartStop
-    final MockWebServer app = new MockWebServer();
+    final MockWebServer app = ProbeAnsweringDispatcher.server();
 
     ProxyTestKit kit;
     DashboardClient client;
@@ -141,7 +141,7 @@ class DashboardTest {
         try (Response r = kit.http.newCall(kit.get("/s/sess-a/app/").header("Cookie", user).build()).execute()) {
             assertThat(r.code()).isEqualTo(401);
         }
-        assertThat(app.getRequestCount()).isZero();
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
         app.enqueue(new MockResponse.Builder().body("app").build());
         try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/").header("Cookie", user + "; theme=dark").build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
@@ -211,7 +211,7 @@ class DashboardTest {
         try (Response r = post("/.portcullis/open", null, csrf, "sess-a", "app", client.sameOrigin())) {
             assertThat(r.code()).isEqualTo(401);
         }
-        assertThat(app.getRequestCount()).isZero();
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
     }
 
     @Test

@@ -2,10 +2,11 @@ package dev.portcullis.proxy.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portcullis.proxy.internal.ExpiringEntries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 /**
  * Remembers ACCESS tokens that passed the full verification, for at most {@code ttl} and never past the token's own
@@ -16,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>What is never cached: rejections (garbage cannot fill the cache), and every other token class (LAUNCH tokens are
  * single-use, AGENT tokens are checked once per tunnel). The key is the exact token text, so a token differing in any
  * byte (another signature) gets the full check. A signing key withdrawn from the key set stops new tokens at once;
- * tokens it signed that are already cached are accepted for at most {@code ttl} more. Bounded: past
- * {@code maxEntries} expired entries are dropped, and if that frees nothing the cache starts over.
+ * tokens it signed that are already cached are accepted for at most {@code ttl} more. Bounded ({@link ExpiringEntries}):
+ * past {@code maxEntries} expired entries are dropped, and if that frees nothing the cache starts over.
  *
  * <p>Thread-safe; CPU only (no blocking), like the delegate.
  */
@@ -27,25 +28,14 @@ public final class CachingTokenVerifier implements TokenVerifier {
     /** Default bound: about 10,000 tokens of ~600 bytes, a few MB. */
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-    private record Entry(VerifiedToken token, Instant until) {}
-
     private final TokenVerifier delegate;
     private final Clock clock;
-    private final Duration ttl;
-    private final int maxEntries;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ExpiringEntries<String, VerifiedToken> entries;
 
     public CachingTokenVerifier(TokenVerifier delegate, Clock clock, Duration ttl, int maxEntries) {
         this.delegate = requireNonNull(delegate, "delegate");
         this.clock = requireNonNull(clock, "clock");
-        this.ttl = requireNonNull(ttl, "ttl");
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
-        }
-        if (maxEntries <= 0) {
-            throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: > 0)");
-        }
-        this.maxEntries = maxEntries;
+        this.entries = new ExpiringEntries<>(ttl, maxEntries);
     }
 
     /** With {@link #DEFAULT_TTL} and {@link #DEFAULT_MAX_ENTRIES}. */
@@ -59,37 +49,17 @@ public final class CachingTokenVerifier implements TokenVerifier {
             return delegate.verify(token, expected);
         }
         Instant now = clock.instant();
-        Entry hit = entries.get(token);
-        if (hit != null) {
-            if (now.isBefore(hit.until())) {
-                return hit.token();
-            }
-            entries.remove(token, hit);
+        Optional<VerifiedToken> hit = entries.get(token, now);
+        if (hit.isPresent()) {
+            return hit.get();
         }
         VerifiedToken verified = delegate.verify(token, expected);
-        Instant until = now.plus(ttl);
-        if (verified.expiresAt().isBefore(until)) {
-            until = verified.expiresAt();
-        }
-        if (now.isBefore(until)) {
-            makeRoom(now);
-            entries.put(token, new Entry(verified, until));
-        }
+        entries.put(token, verified, now, verified.expiresAt());
         return verified;
     }
 
     /** Number of cached tokens (for tests and metrics). */
     public int size() {
         return entries.size();
-    }
-
-    private void makeRoom(Instant now) {
-        if (entries.size() < maxEntries) {
-            return;
-        }
-        entries.values().removeIf(e -> !now.isBefore(e.until()));
-        if (entries.size() >= maxEntries) {
-            entries.clear();
-        }
     }
 }

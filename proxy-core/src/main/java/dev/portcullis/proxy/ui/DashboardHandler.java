@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portcullis.proxy.auth.UserCookies;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.internal.Exchanges;
 import dev.portcullis.registry.RegistryException;
 import dev.portcullis.registry.SessionRecord;
 import dev.portcullis.registry.SessionRegistry;
@@ -12,30 +13,34 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The signed-in user's sessions: {@code GET /.portcullis/} (HTML) and {@code GET /.portcullis/api/sessions} (JSON).
- * Only sessions whose registry owner is the dashboard cookie's user are listed. An app's state comes from the agent
- * leases ({@link SessionRegistry#leases}): a live lease on any node is READY, none is OFFLINE. Worker thread.
+ * Only sessions whose registry owner is the dashboard cookie's user are listed (and probed). Each app's state comes
+ * from {@link AppStates}: the agent's lease, then a probe of the app through the tunnel. The registry is read on a
+ * worker thread; while probes are in flight no thread waits, and the answer is written on the I/O thread.
  *
  * <p>Immutable and thread-safe.
  */
 final class DashboardHandler implements HttpHandler {
     private final SessionRegistry registry;
+    private final AppStates states;
     private final SignedInUser users;
     private final UiPages pages;
     private final ErrorPages errorPages;
     private final boolean json;
 
-    DashboardHandler(SessionRegistry registry, SignedInUser users, UiPages pages, ErrorPages errorPages, boolean json) {
+    DashboardHandler(SessionRegistry registry, AppStates states, SignedInUser users, UiPages pages,
+            ErrorPages errorPages, boolean json) {
         this.registry = requireNonNull(registry, "registry");
+        this.states = requireNonNull(states, "states");
         this.users = requireNonNull(users, "users");
         this.pages = requireNonNull(pages, "pages");
         this.errorPages = requireNonNull(errorPages, "errorPages");
@@ -57,28 +62,40 @@ final class DashboardHandler implements HttpHandler {
             errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "dashboard without a valid dashboard cookie");
             return;
         }
-        List<DashboardView.Row> rows;
+        CompletableFuture<List<DashboardView.Row>> rows;
         try {
-            rows = rows(user.get().subject());
+            String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+            rows = states.of(sessions(user.get().subject()), exchange.getRequestScheme(), host == null ? "" : host,
+                    Exchanges.hostPortSuffix(exchange));
         } catch (RegistryException e) {
             errorPages.send(exchange, ProxyError.REGISTRY_UNAVAILABLE, e.getMessage());
             return;
         }
+        if (rows.isDone()) {
+            send(exchange, user.get(), rows.join());
+            return;
+        }
+        // Probes in flight: the exchange stays open and no thread waits; the page goes out on the I/O thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> rows.whenComplete((done, failure) ->
+                exchange.getIoThread().execute(() -> send(exchange, user.get(), done))));
+    }
+
+    private void send(HttpServerExchange exchange, UserCookies.UserClaims user, List<DashboardView.Row> rows) {
         if (json) {
             UiPages.pageHeaders(exchange);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            exchange.getResponseSender().send(DashboardView.json(user.get().subject(), rows), StandardCharsets.UTF_8);
+            exchange.getResponseSender().send(DashboardView.json(user.subject(), rows), StandardCharsets.UTF_8);
         } else {
-            String csrf = users.csrfToken(user.get());
-            String html = pages.dashboard(user.get().subject(), csrf, DashboardView.html(rows, csrf));
+            String csrf = users.csrfToken(user);
+            String html = pages.dashboard(user.subject(), csrf, DashboardView.html(rows, csrf));
             // The Open and Sign-out forms then carry a real Origin for browsers without Sec-Fetch-Site (no secret in
             // this page's URL; requests to other origins still get no Referer).
             pages.sendDashboard(exchange, html, "same-origin");
         }
     }
 
-    /** The user's sessions by id, each with its agent's state (one lease lookup per agent). */
-    private List<DashboardView.Row> rows(String user) {
+    /** The user's sessions by id (never another user's: only these are probed). */
+    private List<SessionRecord> sessions(String user) {
         // SessionRegistry has no owner index yet: filter all sessions (see ARCHITECTURE.md, "What comes next").
         List<SessionRecord> mine = new ArrayList<>();
         for (SessionRecord s : registry.sessions()) {
@@ -87,13 +104,6 @@ final class DashboardHandler implements HttpHandler {
             }
         }
         mine.sort(Comparator.comparing(s -> s.id().value()));
-        Map<String, AppState> agents = new HashMap<>();
-        List<DashboardView.Row> rows = new ArrayList<>(mine.size());
-        for (SessionRecord s : mine) {
-            AppState state = agents.computeIfAbsent(s.agentId(),
-                    agent -> registry.leases(agent).isEmpty() ? AppState.OFFLINE : AppState.READY);
-            rows.add(new DashboardView.Row(s, state));
-        }
-        return rows;
+        return mine;
     }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Renders a user's sessions, each app with its {@link AppState} and an Open button (a same-origin POST form carrying
- * the CSRF token), as the HTML fragment of the dashboard page or as JSON. Every value is escaped; element ids are
+ * the CSRF token; disabled only when the agent is offline: a starting app's Open leads to the starting page, which
+ * waits for it), as the HTML fragment of the dashboard page or as JSON. Every value is escaped; element ids are
  * stable for tests and screenshots: {@code session-<sid>}, {@code app-<sid>-<app>}, {@code open-<sid>-<app>},
  * {@code no-sessions}. Stateless.
  */
@@ -23,8 +24,17 @@ final class DashboardView {
     private static final Map<AppKind, String> KIND_LABELS =
             Map.of(AppKind.HTTP, "Web app", AppKind.JUPYTER, "Jupyter", AppKind.TERMINAL, "Terminal");
 
-    /** One session as shown: the record and the state of its agent. */
-    record Row(SessionRecord session, AppState state) {}
+    /** One session as shown: the record and the state of each of its apps, by app name. */
+    record Row(SessionRecord session, Map<String, AppState> states) {
+        Row {
+            states = Map.copyOf(states);
+        }
+
+        /** The app's state; an app without one (a wiring bug) is shown offline. */
+        AppState state(AppSpec app) {
+            return states.getOrDefault(app.name(), AppState.OFFLINE);
+        }
+    }
 
     private DashboardView() {}
 
@@ -44,7 +54,7 @@ final class DashboardView {
             } else {
                 b.append("<ul class=\"apps\">\n");
                 for (AppSpec app : row.session().apps()) {
-                    appItem(b, sid, app, row.state(), csrf);
+                    appItem(b, sid, app, row.state(app), csrf);
                 }
                 b.append("</ul>\n");
             }
@@ -82,7 +92,7 @@ final class DashboardView {
                 apps.addObject()
                         .put("name", app.name())
                         .put("kind", app.kind().name().toLowerCase(java.util.Locale.ROOT))
-                        .put("state", row.state().code());
+                        .put("state", row.state(app).code());
             }
         }
         try {

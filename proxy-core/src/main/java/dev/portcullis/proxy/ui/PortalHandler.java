@@ -7,6 +7,7 @@ import dev.portcullis.proxy.auth.TokenVerifier;
 import dev.portcullis.proxy.auth.UserCookies;
 import dev.portcullis.proxy.error.ErrorPages;
 import dev.portcullis.proxy.error.ProxyError;
+import dev.portcullis.proxy.forward.AppProbe;
 import dev.portcullis.proxy.internal.Exchanges;
 import dev.portcullis.proxy.internal.LaunchHandler;
 import dev.portcullis.proxy.route.SessionRouter;
@@ -30,6 +31,10 @@ public final class PortalHandler implements HttpHandler {
     public static final String PREFIX = UserCookies.PATH;
     public static final String UI_PREFIX = PREFIX + "ui/";
     static final String ENTER_PATH = PREFIX + "enter";
+    /** How long the dashboard reuses an app's probe: shorter than dashboard.js's 10 s refresh. */
+    static final Duration PROBE_TTL = Duration.ofSeconds(3);
+    /** Apps whose probes are remembered at most (a few hundred bytes each). */
+    static final int PROBE_MAX_ENTRIES = 4096;
 
     private final SessionRouter router;
     private final ErrorPages errorPages;
@@ -44,18 +49,21 @@ public final class PortalHandler implements HttpHandler {
     /**
      * @param cookieSecret the secret the app cookies are signed with (the same on every node)
      * @param maxAge the dashboard cookie's lifetime
+     * @param probe asks the dashboard's apps whether they answer (a short timeout: the page waits for it)
      */
     public PortalHandler(TokenVerifier verifier, SessionRegistry registry, SessionRouter router, LaunchHandler launch,
             ErrorPages errorPages, UiResources resources, SecretKey cookieSecret, boolean secure, Duration maxAge,
-            Clock clock) {
+            Clock clock, AppProbe probe) {
         this.router = requireNonNull(router, "router");
         this.errorPages = requireNonNull(errorPages, "errorPages");
         UiPages pages = UiPages.load(resources, router.appsDomain());
         SignedInUser users = new SignedInUser(new UserCookies(cookieSecret, clock), secure, maxAge);
         OpenTickets tickets = new OpenTickets(cookieSecret, clock);
         this.assets = publicAssets(resources, errorPages);
-        this.dashboard = new DashboardHandler(registry, users, pages, errorPages, false);
-        this.sessionsJson = new DashboardHandler(registry, users, pages, errorPages, true);
+        AppStates states = new AppStates(registry, router,
+                new AppProbeCache(probe::probe, clock, PROBE_TTL, PROBE_MAX_ENTRIES));
+        this.dashboard = new DashboardHandler(registry, states, users, pages, errorPages, false);
+        this.sessionsJson = new DashboardHandler(registry, states, users, pages, errorPages, true);
         this.login = new LoginHandler(verifier, registry, users, pages, errorPages, clock);
         this.logout = new LogoutHandler(users, errorPages);
         this.open = new OpenHandler(registry, users, tickets, launch, router, errorPages);
