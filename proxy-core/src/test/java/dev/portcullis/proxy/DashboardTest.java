@@ -177,6 +177,23 @@ class DashboardTest {
     }
 
     @Test
+    void aRevokedUsersDashboardCookieNeitherListsNorOpensAnything() throws Exception {
+        String user = userCookie(ProxyTestKit.OWNER);
+        String csrf = csrf(user);
+        java.time.Instant now = java.time.Instant.now();
+        kit.registry.revocations().revoke(new dev.portcullis.registry.Revocation(
+                dev.portcullis.registry.Revocation.Kind.USER, ProxyTestKit.OWNER, now, now.plusSeconds(600)));
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/").header("Cookie", user).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+        }
+        try (Response r = post("/.portcullis/open", user, csrf, "sess-a", "app", b -> b.header("Origin", kit.url("")))) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
+    }
+
+    @Test
     void openRefusesASessionTheUserDoesNotOwnWithTheSame404AsAnUnknownOne() throws Exception {
         String user = userCookie(ProxyTestKit.OWNER);
         String csrf = csrf(user);

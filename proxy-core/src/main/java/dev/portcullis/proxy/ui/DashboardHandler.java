@@ -64,6 +64,11 @@ final class DashboardHandler implements HttpHandler {
         }
         CompletableFuture<List<DashboardView.Row>> rows;
         try {
+            UserCookies.UserClaims claims = user.get();
+            if (registry.revocations().find(claims.id(), claims.subject(), null, claims.issuedAt()).isPresent()) {
+                errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "dashboard cookie revoked");
+                return;
+            }
             String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
             rows = states.of(sessions(user.get().subject()), exchange.getRequestScheme(), host == null ? "" : host,
                     Exchanges.hostPortSuffix(exchange));

@@ -86,6 +86,11 @@ final class OpenHandler implements HttpHandler {
             return;
         }
         try {
+            // A revoked user (or a revoked dashboard cookie) must not buy a fresh app cookie here (SECURITY row 22).
+            if (registry.revocations().find(user.id(), user.subject(), null, user.issuedAt()).isPresent()) {
+                errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "open: the dashboard cookie was revoked");
+                return;
+            }
             SessionRecord session = registry.session(sid).orElse(null);
             if (session == null || !session.owner().equals(user.subject()) || session.app(app).isEmpty()) {
                 errorPages.send(exchange, ProxyError.NOT_FOUND, "open: unknown session/app or another owner");
