@@ -4,7 +4,8 @@
 # Usage: loadtests/bench/ab.sh DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]
 #   DIR_A, DIR_B: worktrees with a built proxy-core/target/portcullis.jar (`./portcullis build` in each).
 #   small: wrk -t1 -c64, the app's page; big: wrk -t1 -c8, 1 MiB GETs; ws: WebSocket echo, 100 sockets, 64 B
-#   (set WSLOAD_CP to the loadtests module's classpath). Prints one summary line per round; quote medians.
+#   (set WSLOAD_CP to the loadtests module's classpath). Prints one summary line per round (with the demo's CPU
+#   time during the measured run per request: steadier than rates on a shared machine); quote medians.
 # Loopback only; every demo it starts is stopped by PID.
 set -euo pipefail
 dir_a=${1:?usage: ab.sh DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]}
@@ -41,10 +42,12 @@ for r in $(seq 1 "$rounds"); do
     root=$([ $side = A ] && echo "$dir_a" || echo "$dir_b")
     start_built_demo "$root"
     load 10 >/dev/null
+    cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     out=$(load "$seconds")
-    cpu=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    cpu=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - cpu0 ))
+    reqs=$(echo "$out" | awk '/requests in/ {print $1} /msgs total/ {print $1}')
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""
     summary=$(echo "$out" | awk '/Requests\/sec|Transfer\/sec|msgs\/s|^ +50%|^ +99%|Non-2xx|Socket errors/ {printf "%s; ", $0}' | tr -s ' ')
-    echo "round $r $side: $summary demo CPU ticks $cpu, load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "round $r $side: $summary demo CPU $((cpu * 10)) ms${reqs:+, $(awk -v c="$cpu" -v r="$reqs" 'BEGIN {printf "%.0f", c * 10000000 / r}') ns/request}, load $(cut -d' ' -f1 /proc/loadavg)"
   done
 done
