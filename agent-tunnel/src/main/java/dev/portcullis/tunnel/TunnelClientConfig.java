@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portcullis.tunnel.agent.ReconnectPolicy;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,8 @@ public final class TunnelClientConfig {
     private final TunnelSettings settings;
     private final String appHost;
     private final int eventLoopThreads;
+    private final int appMaxIdle;
+    private final Duration appIdleTimeout;
 
     private TunnelClientConfig(Builder b) {
         this.proxyHost = requireNonNull(b.proxyHost, "proxyHost");
@@ -35,6 +38,8 @@ public final class TunnelClientConfig {
         this.settings = b.settings;
         this.appHost = b.appHost;
         this.eventLoopThreads = b.eventLoopThreads;
+        this.appMaxIdle = b.appMaxIdle;
+        this.appIdleTimeout = b.appIdleTimeout;
         if (sslContext.isServer()) {
             throw new IllegalArgumentException("sslContext: a server context (expected: a client SslContext)");
         }
@@ -50,7 +55,8 @@ public final class TunnelClientConfig {
     public Builder toBuilder() {
         return new Builder().proxy(proxyHost, proxyPort).sslContext(sslContext).serverName(serverName)
                 .tokenSource(tokenSource).apps(apps).connections(connections).reconnectPolicy(reconnectPolicy)
-                .settings(settings).appHost(appHost).eventLoopThreads(eventLoopThreads);
+                .settings(settings).appHost(appHost).eventLoopThreads(eventLoopThreads)
+                .appKeepAlive(appMaxIdle, appIdleTimeout);
     }
 
     public String proxyHost() { return proxyHost; }
@@ -69,6 +75,10 @@ public final class TunnelClientConfig {
     /** The literal IP the apps listen on (apps bind loopback or a bridge address). */
     public String appHost() { return appHost; }
     public int eventLoopThreads() { return eventLoopThreads; }
+    /** Idle keep-alive connections kept per app port and tunnel connection; 0: a new connection per request. */
+    public int appMaxIdle() { return appMaxIdle; }
+    /** An idle app connection is closed after this. */
+    public Duration appIdleTimeout() { return appIdleTimeout; }
 
     /** Builder of {@link TunnelClientConfig}. Not thread-safe. */
     public static final class Builder {
@@ -83,6 +93,9 @@ public final class TunnelClientConfig {
         private TunnelSettings settings = TunnelSettings.defaults();
         private String appHost = "127.0.0.1";
         private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // 4 s: below the shortest common app keep-alive timeouts (Node.js 5 s), so the app rarely closes first.
+        private int appMaxIdle = 32;
+        private Duration appIdleTimeout = Duration.ofSeconds(4);
 
         private Builder() {}
 
@@ -122,6 +135,23 @@ public final class TunnelClientConfig {
                 throw new IllegalArgumentException("eventLoopThreads: " + v + " (expected: >= 1)");
             }
             eventLoopThreads = v;
+            return this;
+        }
+
+        /**
+         * Keep-alive connections to apps: at most {@code maxIdle} idle ones per app port and tunnel connection (0
+         * turns reuse off), each closed after {@code idleTimeout} unused.
+         */
+        public Builder appKeepAlive(int maxIdle, Duration idleTimeout) {
+            requireNonNull(idleTimeout, "idleTimeout");
+            if (maxIdle < 0) {
+                throw new IllegalArgumentException("appKeepAlive maxIdle: " + maxIdle + " (expected: >= 0)");
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("appKeepAlive idleTimeout: " + idleTimeout + " (expected: > 0)");
+            }
+            appMaxIdle = maxIdle;
+            appIdleTimeout = idleTimeout;
             return this;
         }
 

@@ -27,8 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one tunnel stream on the agent: validates the request head, checks the {@link AppTable}, connects to the app
- * (on this stream's event loop) and relays HTTP/1.1 both ways, or raw bytes after a 101.
+ * Serves one tunnel stream on the agent: validates the request head, checks the {@link AppTable}, takes a keep-alive
+ * connection to the app from the {@link AppConnectionPool} or connects (on this stream's event loop), and relays
+ * HTTP/1.1 both ways, or raw bytes after a 101. The connection goes back to the pool only after a response that
+ * ended cleanly with the whole request sent; an upgrade always gets a new connection of its own. A pooled connection
+ * that the app closed before answering is replaced once, for bodiless idempotent requests only.
  *
  * <p>Back-pressure: the stream is read only while the app connection is writable, the app only while the stream is
  * writable; both run with AUTO_READ off and resume on writability changes. A response cut short is reset, never
@@ -42,9 +45,15 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private final String logId;
     private final TunnelClientConfig config;
     private final RequestToApp request = new RequestToApp();
+    private final AppConnectionPool pool;
 
     private ChannelHandlerContext stream;
     private Channel app;
+    private AppConnectionHandler appHandler;
+    private boolean reusedApp; // app came from the pool
+    private boolean appSpoke; // app sent anything for this request
+    private boolean requestHadBody;
+    private boolean keepAlive; // the final response leaves the connection reusable
     private RequestHead head;
     private State state = State.AWAIT_HEADERS;
     private boolean streamInboundEnded; // the proxy's END_STREAM arrived
@@ -52,9 +61,10 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private boolean skippingInterim; // a 1xx head was skipped; its empty last content follows
     private final ResponseHeadWait headWait;
 
-    AgentStreamHandler(String logId, TunnelClientConfig config) {
+    AgentStreamHandler(String logId, TunnelClientConfig config, AppConnectionPool pool) {
         this.logId = logId;
         this.config = config;
+        this.pool = pool;
         this.headWait = new ResponseHeadWait(config.settings().responseHeadTimeout(), this::responseTimedOut);
     }
 
@@ -139,8 +149,20 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CONNECTING;
-        AppConnections.connect(stream.channel().eventLoop(), config.settings(), config.appHost(), head.port(),
-                        new AppConnectionHandler(this))
+        Channel pooled = head.upgrade() == null ? pool.poll(head.port()) : null;
+        if (pooled != null) {
+            reusedApp = true;
+            appHandler = pooled.pipeline().get(AppConnectionHandler.class);
+            appHandler.bind(this);
+            onConnected(pooled.newSucceededFuture());
+        } else {
+            connect();
+        }
+    }
+
+    private void connect() {
+        appHandler = new AppConnectionHandler(this);
+        AppConnections.connect(stream.channel().eventLoop(), config.settings(), config.appHost(), head.port(), appHandler)
                 .addListener((ChannelFuture f) -> onConnected(f));
     }
 
@@ -158,6 +180,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         app = f.channel();
         boolean upgrade = head.upgrade() != null;
         boolean hasBody = !streamInboundEnded || !request.isEmpty();
+        requestHadBody = hasBody;
         state = upgrade ? State.UPGRADE_PENDING : State.HTTP;
         app.write(head.toHttp1(hasBody && !upgrade));
         if (upgrade || !hasBody) {
@@ -207,6 +230,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        appSpoke = true;
         if (msg instanceof HttpResponse res) {
             onAppHead(res);
             ReferenceCountUtil.release(msg);
@@ -246,6 +270,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             skippingInterim = true; // interim responses (100, 103) are not forwarded
         } else {
             headWait.headArrived();
+            keepAlive = state == State.HTTP && head.upgrade() == null && AppConnectionPool.reusable(res, head.method());
             if (state == State.UPGRADE_PENDING) {
                 state = State.HTTP; // upgrade declined: an ordinary response, never raw
                 request.markEnded();
@@ -273,9 +298,15 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
                 stream.write(new DefaultHttp2DataFrame(last.content(), false));
                 stream.writeAndFlush(new DefaultHttp2HeadersFrame(ResponseHeads.trailers(last.trailingHeaders()), true));
             }
-            // The response is complete: the app connection is done (one connection per stream, no reuse).
             state = State.DONE;
-            app.close();
+            if (keepAlive && request.ended() && app.isActive()) {
+                appHandler.unbind(); // complete both ways: the next request may use this connection
+                Channel a = app;
+                app = null;
+                pool.release(a, head.port());
+            } else {
+                app.close();
+            }
             maybeReadStream(); // drain whatever body the proxy still sends
         } else {
             stream.write(new DefaultHttp2DataFrame(c.content(), false));
@@ -307,7 +338,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     void appInactive() {
-        if (state == State.DONE) {
+        if (state == State.DONE || retryOnNewConnection()) {
             return;
         }
         if (state == State.UPGRADED && appInputEnded && request.ended()) {
@@ -320,7 +351,36 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
 
     void appFailed(Throwable cause) {
         ExpectedErrors.log(logger, logId + " app connection failed", cause);
+        if (retryOnNewConnection()) {
+            return;
+        }
         abort(TunnelErrorCode.CANCEL);
+    }
+
+    /**
+     * A pooled connection may have been closed by the app just as it was handed out: a request whose bytes the app
+     * cannot have acted on (nothing came back, no body, an idempotent method; RFC 9110 §9.2.2) is sent once more on a
+     * new connection. Anything else is reset as usual.
+     */
+    private boolean retryOnNewConnection() {
+        if (!reusedApp || appSpoke || requestHadBody || state != State.HTTP || !isIdempotent(head.method())) {
+            return false;
+        }
+        logger.debug("{} pooled app connection closed before answering: retrying on a new connection", logId);
+        reusedApp = false;
+        appHandler.unbind();
+        app.close();
+        app = null;
+        state = State.CONNECTING;
+        connect();
+        return true;
+    }
+
+    private static boolean isIdempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
     }
 
     private void maybeFinishUpgraded() {

@@ -12,10 +12,12 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 final class AgentStreamInitializer extends ChannelInitializer<Http2StreamChannel> {
     private final String tunnelId;
     private final TunnelClientConfig config;
+    private final AppConnectionPool pool;
 
-    AgentStreamInitializer(String tunnelId, TunnelClientConfig config) {
+    AgentStreamInitializer(String tunnelId, TunnelClientConfig config, AppConnectionPool pool) {
         this.tunnelId = tunnelId;
         this.config = config;
+        this.pool = pool;
     }
 
     @Override
@@ -23,6 +25,6 @@ final class AgentStreamInitializer extends ChannelInitializer<Http2StreamChannel
         ch.config().setAutoRead(false);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(
                 config.settings().streamWriteLowWaterMark(), config.settings().streamWriteHighWaterMark()));
-        ch.pipeline().addLast(new AgentStreamHandler(tunnelId + "/" + ch.stream().id(), config));
+        ch.pipeline().addLast(new AgentStreamHandler(tunnelId + "/" + ch.stream().id(), config, pool));
     }
 }

@@ -71,7 +71,10 @@ final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline p = ctx.pipeline();
         p.addLast("flush", Http2Codecs.flushConsolidation());
         p.addLast("h2", Http2Codecs.agentSide(s));
-        p.addLast("h2-mux", new Http2MultiplexHandler(new AgentStreamInitializer(id, config)));
+        // Every stream of this connection runs on its event loop, so one pool per connection needs no locking.
+        AppConnectionPool pool = new AppConnectionPool(ctx.channel().eventLoop(), config.appMaxIdle(), config.appIdleTimeout());
+        ctx.channel().closeFuture().addListener(f -> pool.closeAll());
+        p.addLast("h2-mux", new Http2MultiplexHandler(new AgentStreamInitializer(id, config, pool)));
         p.addLast("tunnel", new TunnelConnectionHandler(id, s, () -> { }));
         int delta = s.connectionWindow() - 65_535;
         if (delta > 0) {
