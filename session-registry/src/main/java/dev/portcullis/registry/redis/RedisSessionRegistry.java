@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -56,7 +59,9 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisSessionRegistry implements SessionRegistry {
     private static final Logger logger = LoggerFactory.getLogger(RedisSessionRegistry.class);
     /** Compare-and-set attempts before giving up; only a write storm on one session id exhausts them. */
-    private static final int MAX_ATTEMPTS = 16;
+    private static final int MAX_ATTEMPTS = 32;
+    /** Upper bound of the random pause after the n-th lost compare-and-set, in microseconds: 100 * 2^min(n, 5). */
+    private static final long BACKOFF_UNIT_MICROS = 100;
 
     private final RedisRegistryConfig config;
     private final RedisKeys keys;
@@ -130,6 +135,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
             if (Long.valueOf(1).equals(done)) {
                 return;
             }
+            backOff(attempt);
         }
         throw new RegistryException("putSession on redis " + config.address() + ": " + key
                 + " kept changing under concurrent writes; gave up after " + MAX_ATTEMPTS + " attempts");
@@ -150,6 +156,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
             if (!Long.valueOf(-1).equals(done)) {
                 return Long.valueOf(1).equals(done);
             }
+            backOff(attempt);
         }
         throw new RegistryException("removeSession on redis " + config.address() + ": " + key
                 + " kept changing under concurrent writes; gave up after " + MAX_ATTEMPTS + " attempts");
@@ -160,6 +167,16 @@ public final class RedisSessionRegistry implements SessionRegistry {
      * block replacing or removing it (that is how an operator repairs it); a stale id it may leave in some agent's
      * set is skipped by readers.
      */
+    /**
+     * After a lost compare-and-set: a random pause (full jitter, growing with the attempt) so that writers racing for
+     * one session spread out instead of colliding again in lock step. Callers are never on an I/O thread (every
+     * method here blocks on Redis anyway).
+     */
+    private static void backOff(int attempt) {
+        long bound = BACKOFF_UNIT_MICROS << Math.min(attempt, 5);
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(bound + 1)));
+    }
+
     private String agentSetOf(String key, String stored, String fallback, String action) {
         try {
             return keys.agentSessions(json.read(key, stored).agentId());
