@@ -74,6 +74,30 @@ class DashboardSubdomainTest {
     }
 
     @Test
+    void aTicketFromBeforeARevocationBuysNoCookie() throws Exception {
+        String user = portal.signIn(ProxyTestKit.OWNER);
+        String path;
+        try (Response r = portal.open(user, "sess-a", "app")) {
+            assertThat(r.code()).isEqualTo(303);
+            String enter = r.header("Location");
+            path = enter.substring(enter.indexOf("/.portcullis/"));
+        }
+        java.time.Instant now = java.time.Instant.now();
+        kit.registry.revocations().revoke(new dev.portcullis.registry.Revocation(
+                dev.portcullis.registry.Revocation.Kind.SESSION, "sess-a", now, now.plusSeconds(600)));
+        try (Response r = kit.http.newCall(kit.get(path).header("Host", appHost).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+        // Nor does the dashboard cookie from before it mint a new one for that session.
+        try (Response r = portal.open(user, "sess-a", "app")) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+        assertThat(ProbeAnsweringDispatcher.of(app).appRequests()).isZero();
+    }
+
+    @Test
     void aTicketIsRefusedOnAnotherSessionsHost() throws Exception {
         String user = portal.signIn(ProxyTestKit.OWNER);
         String path;

@@ -194,6 +194,18 @@ class DashboardTest {
     }
 
     @Test
+    void aLoginLinkMintedBeforeItsUserWasRevokedSignsNobodyIn() throws Exception {
+        String link = client.loginToken(ProxyTestKit.OWNER);
+        java.time.Instant now = java.time.Instant.now();
+        kit.registry.revocations().revoke(new dev.portcullis.registry.Revocation(
+                dev.portcullis.registry.Revocation.Kind.USER, ProxyTestKit.OWNER, now, now.plusSeconds(600)));
+        try (Response r = kit.http.newCall(kit.get("/.portcullis/login?token=" + link).build()).execute()) {
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.header("Set-Cookie")).isNull();
+        }
+    }
+
+    @Test
     void openRefusesASessionTheUserDoesNotOwnWithTheSame404AsAnUnknownOne() throws Exception {
         String user = userCookie(ProxyTestKit.OWNER);
         String csrf = csrf(user);

@@ -70,6 +70,21 @@ class ProxyIdentityTest {
     }
 
     @Test
+    void aClientNamingTheIdentityHeaderInConnectionCannotStripIt() throws Exception {
+        kit = ProxyTestKit.start(app.getPort());
+        app.enqueue(new MockResponse.Builder().body("ok").build());
+        try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/x")
+                .header("Connection", "keep-alive, X-Portcullis-Identity")
+                .build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        RecordedRequest seen = app.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(seen.getHeaders().values("X-Portcullis-Identity")).hasSize(1);
+        assertThat(verify(seen.getHeaders().get("X-Portcullis-Identity"), publicJwks(), "sess-a/app").getSubject())
+                .isEqualTo(ProxyTestKit.OWNER);
+    }
+
+    @Test
     void underscoreSpellingOfTheHeaderIsRefusedBeforeTheApp() throws Exception {
         kit = ProxyTestKit.start(app.getPort());
         try (Response r = kit.http.newCall(kit.authorized("/s/sess-a/app/").header("X_Portcullis_Identity", "forged").build())

@@ -25,7 +25,7 @@ public final class OpenTickets {
     static final String TYP = "ticket";
 
     /** A valid ticket. */
-    public record Ticket(String subject, String sessionId, String app, String id, Instant expiresAt) {}
+    public record Ticket(String subject, String sessionId, String app, String id, Instant issuedAt, Instant expiresAt) {}
 
     private final HmacJwts jwts;
 
@@ -45,6 +45,6 @@ public final class OpenTickets {
     public Optional<Ticket> verify(String value) {
         return jwts.verify(value, TYP, "sid", "app")
                 .filter(v -> SessionId.parseOrNull(v.claims().get("sid")) != null && AppSpec.isValidName(v.claims().get("app")))
-                .map(v -> new Ticket(v.subject(), v.claims().get("sid"), v.claims().get("app"), v.id(), v.expiresAt()));
+                .map(v -> new Ticket(v.subject(), v.claims().get("sid"), v.claims().get("app"), v.id(), v.issuedAt(), v.expiresAt()));
     }
 }

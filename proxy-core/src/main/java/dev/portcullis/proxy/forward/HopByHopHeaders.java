@@ -2,6 +2,7 @@ package dev.portcullis.proxy.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portcullis.proxy.auth.IdentityAssertions;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
@@ -45,7 +46,11 @@ public final class HopByHopHeaders {
             }
         }
         for (String name : named) {
-            headers.remove(name);
+            // The identity assertion is set by the proxy (after dropping client copies) before the forwarder strips:
+            // a client naming it in Connection must not make the app receive the request without it.
+            if (!name.equalsIgnoreCase(IdentityAssertions.HEADER)) {
+                headers.remove(name);
+            }
         }
         List<HttpString> remove = new ArrayList<>();
         for (HttpString name : headers.getHeaderNames()) {

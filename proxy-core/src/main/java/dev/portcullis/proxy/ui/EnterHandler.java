@@ -64,6 +64,11 @@ final class EnterHandler implements HttpHandler {
             return;
         }
         try {
+            // A ticket from before a revocation of its user or session buys no fresh app cookie.
+            if (registry.revocations().find(null, ticket.get().subject(), sid, ticket.get().issuedAt()).isPresent()) {
+                errorPages.send(exchange, ProxyError.UNAUTHORIZED, "enter: ticket revoked");
+                return;
+            }
             if (!SingleUse.claim(registry, "ticket:" + ticket.get().id(), ticket.get().expiresAt(), clock)) {
                 errorPages.send(exchange, ProxyError.UNAUTHORIZED, "ticket replayed");
                 return;

@@ -66,6 +66,11 @@ final class LoginHandler implements HttpHandler {
             return;
         }
         try {
+            // A login link from before a revocation of its user (or of itself) must not buy a fresh dashboard cookie.
+            if (registry.revocations().find(token.tokenId(), token.subject(), null, token.issuedAt()).isPresent()) {
+                errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "login token revoked");
+                return;
+            }
             if (!SingleUse.claim(registry, token.tokenId(), token.expiresAt(), clock)) {
                 errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "login token replayed");
                 return;

@@ -86,8 +86,8 @@ final class OpenHandler implements HttpHandler {
             return;
         }
         try {
-            // A revoked user (or a revoked dashboard cookie) must not buy a fresh app cookie here (SECURITY row 22).
-            if (registry.revocations().find(user.id(), user.subject(), null, user.issuedAt()).isPresent()) {
+            // A revoked user, session or dashboard cookie must not buy a fresh app cookie here (SECURITY row 22).
+            if (registry.revocations().find(user.id(), user.subject(), sid, user.issuedAt()).isPresent()) {
                 errorPages.send(exchange, ProxyError.SIGN_IN_REQUIRED, "open: the dashboard cookie was revoked");
                 return;
             }
