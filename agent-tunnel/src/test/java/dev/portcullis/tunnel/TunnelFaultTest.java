@@ -50,7 +50,12 @@ class TunnelFaultTest {
 
         TunnelErrorCode code = l.reset().get(10, TimeUnit.SECONDS);
         assertThat(code).isIn(TunnelErrorCode.CANCEL, TunnelErrorCode.INTERNAL_ERROR);
-        assertThat(l.headers().get().status().toString()).isEqualTo("200");
+        // The RST is an event and overtakes frames the listener has not asked for yet: when the app dies this fast,
+        // the head may never be delivered. Either way the response must not look complete.
+        var head = l.headers().getNow(null);
+        if (head != null) {
+            assertThat(head.status().toString()).isEqualTo("200");
+        }
         assertThat(l.isEnded()).isFalse();
         assertThat(l.body().length).isLessThanOrEqualTo(500);
     }
