@@ -169,7 +169,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  websocat -H \"Authorization: Bearer $TOKEN\" " + base.replace("http", "ws") + "/s/" + SESSION + "/"
                 + APP + "/ws");
         out.println();
-        String termLaunch = minter.mint(TokenClass.LAUNCH, USER, SESSION, TERM, LINK_TTL);
+        String termLaunch = minter.mint(TokenClass.LAUNCH, USER, SESSION, TERM, tokens.maxLaunchLifetime());
         String termAccess = minter.mint(TokenClass.ACCESS, USER, SESSION, TERM, Duration.ofHours(1));
         out.println("A shell in the session (terminal app '" + TERM + "'), in a browser (single-use link):");
         out.println("  " + base + "/.portcullis/launch?token=" + termLaunch);
