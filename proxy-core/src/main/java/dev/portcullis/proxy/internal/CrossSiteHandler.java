@@ -63,19 +63,20 @@ public final class CrossSiteHandler implements HttpHandler {
         if (origins != null && origins.size() > 1) {
             return "cookie request with several Origin headers";
         }
+        boolean upgrade = WebSocketForwarder.isUpgradeRequest(exchange);
+        if (!upgrade && SAFE_METHODS.contains(exchange.getRequestMethod())) {
+            return null;
+        }
         String origin = origins == null ? null : origins.getFirst();
         String own = Origins.own(exchange.getRequestScheme(), exchange.getRequestHeaders().getFirst(Headers.HOST));
         String normalized = origin == null ? "" : Origins.normalize(origin);
         // An opaque or malformed Origin ("null", a path...) normalises to "" and is never allowed.
         boolean originAllowed = !normalized.isEmpty() && (normalized.equals(own) || allowed.contains(origin));
-        if (WebSocketForwarder.isUpgradeRequest(exchange)) {
+        if (upgrade) {
             if (origin == null) {
                 return "cookie-authenticated upgrade without Origin (use a bearer token)";
             }
             return originAllowed ? null : "cookie-authenticated upgrade from a foreign Origin " + Origins.forLog(origin);
-        }
-        if (SAFE_METHODS.contains(exchange.getRequestMethod())) {
-            return null;
         }
         if (origin != null && !originAllowed) {
             return "cookie-authenticated " + exchange.getRequestMethod() + " from a foreign Origin " + Origins.forLog(origin);

@@ -53,13 +53,20 @@ public final class IdentityHandler implements HttpHandler {
     }
 
     private static void set(HeaderMap headers, String assertion) {
-        List<HttpString> forged = new ArrayList<>();
+        // Per request: compare lengths first, and allocate only when a client copy is there.
+        List<HttpString> forged = null;
         for (HttpString name : headers.getHeaderNames()) {
-            if (name.toString().toLowerCase(Locale.ROOT).replace('_', '-').equals(CANONICAL)) {
+            if (name.length() == CANONICAL.length()
+                    && name.toString().toLowerCase(Locale.ROOT).replace('_', '-').equals(CANONICAL)) {
+                if (forged == null) {
+                    forged = new ArrayList<>();
+                }
                 forged.add(name);
             }
         }
-        forged.forEach(headers::remove);
+        if (forged != null) {
+            forged.forEach(headers::remove);
+        }
         headers.put(NAME, assertion);
     }
 }

@@ -42,6 +42,12 @@ public final class LiveConnections {
     private final AtomicLong ids = new AtomicLong();
     private final Deque<Revocation> recent = new ArrayDeque<>(); // guarded by itself
     private final Deque<Instant> recentAt = new ArrayDeque<>(); // guarded by recent
+    /**
+     * When {@link #remember} last ran (null: never). Read without the lock on every registration so the common case
+     * (nothing revoked in the last {@link #RECENT}) takes no lock. Written after the revocation is queued and before
+     * the enforcer scans the table; a registration puts its entry before reading this: one of the two sees the other.
+     */
+    private volatile Instant lastRemembered;
 
     public LiveConnections(String nodeId, Clock clock, Duration expiryGrace) {
         this.nodeId = requireNonNull(nodeId, "nodeId");
@@ -114,10 +120,15 @@ public final class LiveConnections {
             }
             recent.addLast(revocation);
             recentAt.addLast(now);
+            lastRemembered = now;
         }
     }
 
     private Revocation recentlyRevoked(LiveConnection c, Instant now) {
+        Instant last = lastRemembered;
+        if (last == null || last.isBefore(now.minus(RECENT))) {
+            return null;
+        }
         synchronized (recent) {
             prune(now);
             for (Revocation r : recent) {
