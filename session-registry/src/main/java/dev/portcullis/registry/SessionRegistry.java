@@ -9,7 +9,7 @@ import java.util.Optional;
  * which single-use token ids have been spent, and revocations; plus the event bus the nodes talk through.
  *
  * <p>Every method may block (a Redis round trip): never call one on an I/O thread (an Undertow XNIO thread or a Netty
- * event loop). Implementations are thread-safe. Failures are {@link RegistryException}s; a write that fails leaves
+ * event loop), unless {@link #readsBlock()} says the reads do not. Implementations are thread-safe. Failures are {@link RegistryException}s; a write that fails leaves
  * nothing half-written.
  */
 public interface SessionRegistry extends AutoCloseable {
@@ -49,6 +49,15 @@ public interface SessionRegistry extends AutoCloseable {
 
     /** The revocations stored in this registry. */
     Revocations revocations();
+
+    /**
+     * Whether {@link #session} and {@link Revocations#find} may block. {@code false} only for a registry held in this
+     * JVM whose reads are map lookups: then the gate may run them on an I/O thread instead of handing every request
+     * to a worker thread and back. Default {@code true}.
+     */
+    default boolean readsBlock() {
+        return true;
+    }
 
     @Override
     void close();

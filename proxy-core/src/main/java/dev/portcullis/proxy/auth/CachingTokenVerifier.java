@@ -58,6 +58,14 @@ public final class CachingTokenVerifier implements TokenVerifier {
         return verified;
     }
 
+    @Override
+    public Optional<VerifiedToken> remembered(String token, TokenClass expected) {
+        if (expected != TokenClass.ACCESS || token == null) {
+            return Optional.empty();
+        }
+        return entries.get(token, clock.instant());
+    }
+
     /** Number of cached tokens (for tests and metrics). */
     public int size() {
         return entries.size();

@@ -8,23 +8,32 @@ import dev.portcullis.tunnel.TunnelStream;
 import dev.portcullis.tunnel.TunnelStreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.buffer.Unpooled;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpAttachments;
+import io.undertow.util.HeaderMap;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Relays one forwarded HTTP exchange over a tunnel stream. The request leg is a {@link RequestBodyPump}; the response
- * leg (agentToProxy -> proxyToClient) lives here: DATA is asked for by a {@link ReadAhead} while fewer than
- * {@link #RESPONSE_BUDGET} bytes are delivered but not yet written to the client, hops to the I/O thread through a
- * {@link TunnelInbox} (one hop per batch) and goes out through an {@link OutboundQueue}. After the app's 101 a
- * {@link RawPipe} takes over the stream.
+ * leg (agentToProxy -> proxyToClient) lives here: the response head is asked for on the event loop as soon as the
+ * stream is open, DATA by a {@link ReadAhead} while fewer than {@link #RESPONSE_BUDGET} bytes are delivered but not
+ * yet written to the client; head and DATA hop to the I/O thread together through a {@link TunnelInbox} (one hop per
+ * batch; a small response costs one hop in all) and go out through an {@link OutboundQueue}. After the app's 101 a
+ * {@link RawPipe} takes over the stream, with the same read-ahead.
  *
- * <p>Threading: tunnel callbacks arrive on a Netty event loop and hop to the exchange's XNIO I/O thread; every field is
- * confined to that I/O thread, except {@link #stream}, {@link #rawMode} and the thread-safe {@link #readAhead}.
- * Ownership: ByteBufs from the stream are held in {@link #pending} until written, and released there or in
- * {@link #finish}.
+ * <p>Hops per bodiless request: the stream opens on the event loop (one hop there), and the response comes back in one
+ * hop; the body pump, when there is a body, takes one more.
+ *
+ * <p>Threading: tunnel callbacks arrive on a Netty event loop; what needs the client connection hops to the exchange's
+ * XNIO I/O thread. Every field is confined to that I/O thread, except {@link #stream} and {@link #abandoned} (the
+ * open/abort handshake between the two threads), {@link #headSeen} (event loop) and the
+ * thread-safe {@link #readAhead}. Ownership: ByteBufs from the stream are held in {@link #pending} (or {@link #early}
+ * between the 101 and the pipe) until written, and released there or in {@link #finish}.
  */
 final class HttpExchangeRelay implements TunnelStreamListener {
     private static final Logger logger = LoggerFactory.getLogger(HttpExchangeRelay.class);
@@ -37,15 +46,18 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     private final boolean upgrade;
     private final LiveConnection live;
     private final RequestBodyPump requestBody;
+    private final boolean hasBody;
     private final OutboundQueue pending = new OutboundQueue();
     private final TunnelInbox inbox;
     /** Response bytes held between the stream and the client; asks the stream for more while under the budget. */
     private final ReadAhead readAhead;
-    /** The app switched protocols: the {@link RawPipe} asks the stream itself, batch by batch. */
-    private volatile boolean rawMode;
+    /** Event loop: the final response head arrived (a later HEADERS frame is trailers). */
+    private boolean headSeen;
 
-    /** Set on the I/O thread before the first request; read by {@link #readAhead} on the event loop. */
+    /** Set once the stream is open, on whatever thread opened it. */
     private volatile TunnelStream stream;
+    /** The relay finished before the stream opened: whoever sees both resets the stream (both may; reset is idempotent). */
+    private volatile boolean abandoned;
     private StreamSinkChannel responseChannel;
     private boolean responseHeadSent;
     private boolean responseEnded;
@@ -53,9 +65,13 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     /** The app answered 101: the exchange ended with the 101 and {@link #pipe} owns the stream from now on. */
     private boolean upgraded;
     private RawPipe pipe;
-    private ConnectionWatch connectionWatch;
+    /** DATA after the 101 that came before Undertow handed over the connection; given to the pipe when it starts. */
+    private final OutboundQueue early = new OutboundQueue();
+    private boolean earlyEnd;
+    private final ConnectionWatch connectionWatch;
     private final Runnable onClientClose = () -> onIo(() -> {
-        if (!finished && !upgraded) {
+        // Once the pipe runs it watches the connection itself.
+        if (!finished && pipe == null) {
             abort(TunnelErrorCode.CANCEL, "client connection closed");
         }
     });
@@ -68,35 +84,62 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         this.upgrade = upgrade;
         this.errorPages = errorPages;
         this.id = ErrorPages.requestId(exchange);
+        this.hasBody = hasBody;
         this.requestBody = new RequestBodyPump(exchange, hasBody, expectContinue, this::abort, live::countIn);
-        this.inbox = new TunnelInbox(exchange.getIoThread(), this::takeData);
+        this.inbox = new TunnelInbox(exchange.getIoThread(), new TunnelInbox.Sink() {
+            @Override
+            public void onHeaders(Http2Headers headers, boolean endOfStream) {
+                takeHeaders(headers, endOfStream);
+            }
+
+            @Override
+            public void onData(ByteBuf data, boolean endOfStream) {
+                takeData(data, endOfStream);
+            }
+        });
         this.readAhead = new ReadAhead(RESPONSE_BUDGET, () -> stream.request());
+        // I/O thread (the forwarder's): from now on a client that goes away stops the agent too.
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            onIo(() -> {
+                if (!finished && !upgraded) {
+                    abort(TunnelErrorCode.CANCEL, "client exchange ended early");
+                }
+            });
+            next.proceed();
+        });
+        this.connectionWatch = ConnectionWatch.watch(exchange.getConnection(), onClientClose);
     }
 
-    /** The stream opened (or failed to); any thread. */
+    /**
+     * The stream opened (or failed to); any thread, usually the tunnel's event loop. Asks for the response head right
+     * there, so a bodiless request needs no hop to the I/O thread until the response is back.
+     */
     void opened(TunnelStream s, Throwable failure) {
-        onIo(() -> {
-            if (failure != null) {
+        if (failure != null) {
+            onIo(() -> {
+                if (finished) {
+                    return;
+                }
                 Throwable cause = TunnelRequests.openFailureCause(failure);
-                finish();
+                finish(TunnelErrorCode.CANCEL);
                 errorPages.send(exchange, TunnelRequests.errorForOpenFailure(cause), "opening a tunnel stream failed: " + cause.getMessage());
-                return;
-            }
-            stream = s;
-            logger.debug("{} forwarding on {} stream {}", id, s.tunnel().id(), s.id());
-            exchange.addExchangeCompleteListener((ex, next) -> {
-                // The client went away or the exchange ended early: the agent must stop too.
-                onIo(() -> {
-                    if (!finished && !upgraded) {
-                        abort(TunnelErrorCode.CANCEL, "client exchange ended early");
-                    }
-                });
-                next.proceed();
             });
-            connectionWatch = ConnectionWatch.watch(exchange.getConnection(), onClientClose);
-            stream.request(); // the response head
-            requestBody.start(s);
-        });
+            return;
+        }
+        stream = s;
+        if (abandoned) {
+            s.reset(TunnelErrorCode.CANCEL);
+            return;
+        }
+        logger.debug("{} forwarding on {} stream {}", id, s.tunnel().id(), s.id());
+        s.request(); // the response head
+        if (hasBody) {
+            onIo(() -> {
+                if (!finished) {
+                    requestBody.start(s);
+                }
+            });
+        }
     }
 
     @Override
@@ -114,51 +157,83 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     // ---- agentToProxy -> proxyToClient
 
+    /**
+     * Event loop: decides what to ask the stream for next (right here, so the first DATA need not wait for a hop) and
+     * queues the head for the I/O thread. Interim (1xx) heads are skipped: the final one is asked for instead.
+     */
     @Override
     public void onHeaders(Http2Headers headers, boolean endOfStream) {
-        onIo(() -> {
-            if (finished) {
-                return;
-            }
-            CharSequence error = headers.get(TunnelHeaders.ERROR);
-            if (error != null) {
-                finish();
-                errorPages.send(exchange, TunnelRequests.errorFor(TunnelErrorCode.fromToken(error)),
-                        "agent reported " + error + " (status " + headers.status() + ")");
-                return;
-            }
+        if (!headSeen && headers.get(TunnelHeaders.ERROR) == null) {
             int status = TunnelRequests.statusOf(headers);
-            if (status < 0) {
-                abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
+            if (status >= 100 && status < 200) {
+                stream.request(); // an interim response (the agent should not relay them): wait for the final one
                 return;
             }
-            if (status < 200) {
-                // An informational response (the agent should not relay them): wait for the final one.
-                stream.request();
-                return;
+            if (status >= 200) {
+                headSeen = true;
+                if (!endOfStream) {
+                    readAhead.delivered(0, true); // the first DATA; from then on readAhead keeps them coming
+                }
             }
-            if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
-                switchProtocols(headers);
-                return;
-            }
-            exchange.setStatusCode(status);
-            TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
-            responseHeadSent = true;
-            if (endOfStream) {
-                responseEnded = true;
-                completeResponse();
-                return;
-            }
-            responseChannel = exchange.getResponseChannel();
-            responseChannel.getWriteSetter().set(ch -> drain());
-            stream.request(); // the first DATA; from then on readAhead keeps them coming
-        });
+        }
+        inbox.offerHeaders(headers, endOfStream);
+    }
+
+    /** I/O thread: the response head (or, after it, trailers) taken from the {@link #inbox}. */
+    private void takeHeaders(Http2Headers headers, boolean endOfStream) {
+        if (finished) {
+            return;
+        }
+        if (responseHeadSent) {
+            trailers(headers, endOfStream);
+            return;
+        }
+        CharSequence error = headers.get(TunnelHeaders.ERROR);
+        if (error != null) {
+            finish(TunnelErrorCode.CANCEL);
+            errorPages.send(exchange, TunnelRequests.errorFor(TunnelErrorCode.fromToken(error)),
+                    "agent reported " + error + " (status " + headers.status() + ")");
+            return;
+        }
+        int status = TunnelRequests.statusOf(headers);
+        if (status < 200) {
+            abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
+            return;
+        }
+        if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
+            switchProtocols(headers);
+            return;
+        }
+        exchange.setStatusCode(status);
+        TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
+        responseHeadSent = true;
+        if (endOfStream) {
+            responseEnded = true;
+            completeResponse();
+            return;
+        }
+        responseChannel = exchange.getResponseChannel();
+        responseChannel.getWriteSetter().set(ch -> drain());
+    }
+
+    /**
+     * Trailers after the body: passed on in the last chunk when the response is chunked (HTTP/1.1 has nowhere else to
+     * put them), and they end the response. Trailers without END_STREAM break the protocol.
+     */
+    private void trailers(Http2Headers headers, boolean endOfStream) {
+        if (!endOfStream || responseEnded || upgraded) {
+            abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent HEADERS in the middle of a response");
+            return;
+        }
+        HeaderMap trailers = new HeaderMap();
+        TunnelRequests.copyResponseHeaders(headers, trailers);
+        exchange.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
+        takeData(Unpooled.EMPTY_BUFFER, true);
     }
 
     /** The app accepted the upgrade: answer the client 101 and hand the connection and the stream to a pipe. */
     private void switchProtocols(Http2Headers headers) {
         upgraded = true;
-        rawMode = true;
         responseHeadSent = true;
         TunnelRequests.copyResponseHeaders(headers, exchange.getResponseHeaders());
         // Undertow insists on an Upgrade request header, which the hop-by-hop stripping removed.
@@ -166,31 +241,41 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         exchange.getResponseHeaders().put(io.undertow.util.Headers.UPGRADE, "websocket");
         io.undertow.connector.ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
         exchange.upgradeChannel((connection, ex) -> {
-            pipe = new RawPipe(id, connection, stream, pool, live);
-            pipe.start();
+            if (finished) {
+                IoUtils.safeClose(connection); // the client went away before Undertow handed the connection over
+                return;
+            }
+            pipe = new RawPipe(id, connection, stream, pool, live, readAhead::released);
+            pipe.start(early, earlyEnd);
         });
         logger.debug("{} switching protocols on stream {}", id, stream.id());
         exchange.endExchange();
     }
 
+    /** Event loop: queues DATA for the I/O thread and, while under the budget, asks for the next frames. */
     @Override
     public void onData(ByteBuf data, boolean endOfStream) {
-        if (rawMode) {
-            readAhead.deliveredWithoutAsking(data.readableBytes());
-        } else {
-            readAhead.delivered(data.readableBytes(), !endOfStream); // may ask for the next frames: they come after
-        }
+        readAhead.delivered(data.readableBytes(), !endOfStream); // may ask for the next frames: they come after
         inbox.offer(data, endOfStream);
     }
 
     /** I/O thread: DATA taken from the {@link #inbox}. */
     private void takeData(ByteBuf data, boolean endOfStream) {
         if (pipe != null) {
-            readAhead.released(data.readableBytes());
-            pipe.onData(data, endOfStream);
+            pipe.onData(data, endOfStream); // the pipe reports what it wrote (or dropped) to readAhead
             return;
         }
-        if (finished || responseChannel == null) {
+        if (finished) {
+            readAhead.released(data.readableBytes());
+            data.release();
+            return;
+        }
+        if (upgraded) {
+            early.add(data); // counted by readAhead until the pipe writes it
+            earlyEnd |= endOfStream;
+            return;
+        }
+        if (responseChannel == null) {
             readAhead.released(data.readableBytes());
             data.release();
             return;
@@ -226,7 +311,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
      * keep-alive connection), then the response is terminated and the exchange ended.
      */
     private void completeResponse() {
-        finish();
+        finish(TunnelErrorCode.CANCEL);
         if (responseChannel == null) {
             exchange.endExchange();
             return;
@@ -272,10 +357,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             if (responseHeadSent) {
                 // SPEC: a cut-short response must never look complete: drop the client connection.
                 logger.info("{} stream reset by the agent mid-response ({}): closing the client connection", id, code.token());
-                finish();
+                finish(code);
                 ErrorPages.closeConnection(exchange);
             } else {
-                finish();
+                finish(code);
                 errorPages.send(exchange, TunnelRequests.errorFor(code), "stream reset before the response: " + code.token());
             }
         });
@@ -298,25 +383,29 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             return;
         }
         logger.debug("{} aborting: {}", id, reason);
-        if (stream != null) {
-            stream.reset(code);
-        }
-        finish();
+        finish(code);
         ErrorPages.closeConnection(exchange);
     }
 
-    private void finish() {
+    /**
+     * The relay is done: releases what it holds and, unless both directions ended cleanly, resets the stream with
+     * {@code code} (once; a stream not open yet is reset as soon as it opens).
+     */
+    private void finish(TunnelErrorCode code) {
         finished = true;
         if (pipe == null) { // once the raw pipe runs, it ends the live connection
             live.ended();
         }
         requestBody.stop();
-        if (connectionWatch != null) {
-            connectionWatch.clear(onClientClose);
+        connectionWatch.clear(onClientClose);
+        readAhead.released(pending.releaseAll() + early.releaseAll());
+        TunnelStream s = stream;
+        if (s == null) {
+            abandoned = true;
+            s = stream; // opened() sets stream, then reads abandoned: one of the two sees the other
         }
-        pending.releaseAll();
-        if (stream != null && !(requestBody.done() && responseEnded)) {
-            stream.reset(TunnelErrorCode.CANCEL);
+        if (s != null && !(requestBody.done() && responseEnded)) {
+            s.reset(code);
         }
     }
 

@@ -63,11 +63,22 @@ final class OutboundQueue {
         return total;
     }
 
-    /** Releases every queued buffer; the queue stays usable (and empty). */
-    void releaseAll() {
+    /** Releases every queued buffer and returns how many unwritten bytes they held; the queue stays usable (and empty). */
+    long releaseAll() {
+        long bytes = 0;
         ByteBuf b;
         while ((b = queue.poll()) != null) {
+            bytes += b.readableBytes();
             b.release();
+        }
+        return bytes;
+    }
+
+    /** Moves every queued buffer, in order, to {@code to}. */
+    void drainTo(java.util.Collection<ByteBuf> to) {
+        ByteBuf b;
+        while ((b = queue.poll()) != null) {
+            to.add(b);
         }
     }
 

@@ -10,6 +10,7 @@ import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -20,7 +21,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 /**
  * Pipes the raw bytes of an upgraded connection (WebSocket after the app's 101) between the client's
  * {@link StreamConnection} and a tunnel stream, both ways with back-pressure: the client is read only while the stream
- * is writable, and the stream is asked for the next batch only after the previous one reached the client. A half-close
+ * is writable, and the stream is read ahead by the relay's {@link ReadAhead} (from the event loop, no hop per batch)
+ * while the bytes delivered but not yet written to the client stay under its budget; the pipe reports every byte it
+ * writes or drops. A half-close
  * (client EOF, or END_STREAM from the agent) closes one direction; an error on either side aborts both (RST_STREAM /
  * close).
  *
@@ -40,15 +43,18 @@ final class RawPipe {
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private final LiveConnection live;
     private final ServerFrameBoundary frames = new ServerFrameBoundary();
+    /** Told every byte from the stream that reached the client or was dropped (the relay's read-ahead budget). */
+    private final LongConsumer released;
     private boolean clientEof;
     private boolean agentEof;
-    private boolean awaitingBatch;
     private boolean closed;
     /** A policy close is under way (see {@link PolicyClose}); null otherwise. */
     private PolicyClose policyClose;
 
-    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool, LiveConnection live) {
+    RawPipe(String id, StreamConnection connection, TunnelStream stream, ByteBufferPool pool, LiveConnection live,
+            LongConsumer released) {
         this.id = id;
+        this.released = released;
         this.live = live;
         this.connection = connection;
         this.stream = stream;
@@ -57,13 +63,16 @@ final class RawPipe {
         this.sink = connection.getSinkChannel();
     }
 
-    void start() {
+    /** Starts both directions; {@code early} holds what the app sent right after its 101 (taken over, in order). */
+    void start(OutboundQueue early, boolean earlyEnd) {
         source.getReadSetter().set(ch -> pumpClientToAgent());
         sink.getWriteSetter().set(ch -> drainToClient());
         connection.setCloseListener(c -> abort(TunnelErrorCode.CANCEL, "client connection closed"));
         live.closer(this::closeForPolicy);
+        early.drainTo(pending);
+        agentEof = earlyEnd;
         pumpClientToAgent();
-        requestBatch();
+        drainToClient();
     }
 
     // clientToProxy -> proxyToAgent
@@ -122,8 +131,8 @@ final class RawPipe {
         if (logger.isTraceEnabled()) { // per frame: skip the varargs array and boxing when trace is off
             logger.trace("{} agent->client {} bytes{}", id, data.readableBytes(), endOfStream ? " + EOF" : "");
         }
-        awaitingBatch = false;
         if (closed) {
+            released.accept(data.readableBytes());
             data.release();
             return;
         }
@@ -163,8 +172,6 @@ final class RawPipe {
                 sink.shutdownWrites();
                 sink.flush();
                 closeIfBothDone();
-            } else if (!awaitingBatch) {
-                requestBatch();
             }
         } catch (IOException e) {
             abort(TunnelErrorCode.CANCEL, "writing to the client failed: " + e);
@@ -181,16 +188,12 @@ final class RawPipe {
         abort(code, "reset by agent");
     }
 
-    private void requestBatch() {
-        awaitingBatch = true;
-        stream.request();
-    }
-
     /** {@code n} bytes of {@code head} reached the client: count them and follow the frames. */
     private void written(ByteBuf head, int n) {
         frames.advance(head, head.readerIndex(), n);
         head.skipBytes(n);
         live.countOut(n);
+        released.accept(n);
     }
 
     private void closeIfBothDone() {
@@ -208,6 +211,7 @@ final class RawPipe {
     private void releasePending() {
         ByteBuf b;
         while ((b = pending.poll()) != null) {
+            released.accept(b.readableBytes());
             b.release();
         }
     }
@@ -255,10 +259,8 @@ final class RawPipe {
                     if (head == null) {
                         if (agentEof) {
                             abort(TunnelErrorCode.CANCEL, "the app ended mid-frame while closing (" + reason + ")");
-                        } else if (!awaitingBatch) {
-                            requestBatch();
                         }
-                        return;
+                        return; // the read-ahead brings the rest of the frame: onData drains again
                     }
                     int n = (int) Math.min(head.readableBytes(), frames.untilNextStop());
                     int w = sink.write(head.nioBuffer(head.readerIndex(), n));

@@ -44,11 +44,6 @@ final class ReadAhead {
         }
     }
 
-    /** Event loop: {@code bytes} were delivered but asking for more is someone else's business (raw mode). */
-    void deliveredWithoutAsking(int bytes) {
-        held.addAndGet(bytes);
-    }
-
     /** I/O thread: {@code bytes} were written to the client (or dropped). Asks for more if that ends a stall. */
     void released(long bytes) {
         if (bytes == 0) {

@@ -24,12 +24,17 @@ import io.undertow.util.Headers;
 import java.util.Optional;
 
 /**
- * The gate for session requests: BEFORE any tunnel stream opens, on a worker thread (the registry may block), checks
+ * The gate for session requests: BEFORE any tunnel stream opens, checks
  * the credential (a bearer ACCESS token in Authorization or, for a WebSocket upgrade, in Sec-WebSocket-Protocol
  * ({@link SubprotocolToken}); else the proxy's cookie for this session and app; never a query parameter), that its session and app
  * are the route's, and that the registry's owner of the session is its subject. Every mismatch, unknown session or
  * unknown app is the same 404 (no oracle); a missing, invalid or revoked credential is 401. Then removes the proxy's own
  * credentials from the request and hands it to {@code next} on the I/O thread with an {@link Admission}.
+ *
+ * <p>Threads: the gate runs on a worker thread whenever it might block or spend long on the CPU: a registry whose reads
+ * block (Redis), or a bearer token the verifier has not verified recently (a signature check). Otherwise (the registry
+ * in memory, and a remembered bearer token or a cookie, whose HMAC is cheap) it runs on the I/O thread itself, which
+ * saves two thread hand-offs per request (BENCHMARKS.md, "Profiles").
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,7 +62,7 @@ public final class GateHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread()) {
+        if (exchange.isInIoThread() && !quickOnIoThread(exchange)) {
             exchange.dispatch(this);
             return;
         }
@@ -144,7 +149,23 @@ public final class GateHandler implements HttpHandler {
         CookieHeader.stripProxyCookies(exchange.getRequestHeaders());
         new Admission(route, session, app.get(), byCookie).attachTo(exchange);
         credential.attachTo(exchange);
-        exchange.dispatch(exchange.getIoThread(), next);
+        if (exchange.isInIoThread()) {
+            next.handleRequest(exchange);
+        } else {
+            exchange.dispatch(exchange.getIoThread(), next);
+        }
+    }
+
+    /** Whether the whole check is map lookups and at most an HMAC (see the class comment). */
+    private boolean quickOnIoThread(HttpServerExchange exchange) {
+        if (registry.readsBlock()) {
+            return false;
+        }
+        String bearer = bearerToken(exchange);
+        if (bearer == null && WebSocketForwarder.isUpgradeRequest(exchange)) {
+            bearer = SubprotocolToken.peek(exchange.getRequestHeaders());
+        }
+        return bearer == null || verifier.remembered(bearer, TokenClass.ACCESS).isPresent();
     }
 
     /** The bearer token of the Authorization header, or null if there is none (the admin API reads it too). */

@@ -24,6 +24,23 @@ final class SubprotocolToken {
 
     private SubprotocolToken() {}
 
+    /** The token {@link #take} would return, leaving the header as it is. */
+    static String peek(HeaderMap headers) {
+        HeaderValues values = headers.get(Headers.SEC_WEB_SOCKET_PROTOCOL);
+        if (values == null) {
+            return null;
+        }
+        for (String value : values) {
+            for (String entry : value.split(",")) {
+                String p = entry.trim();
+                if (p.startsWith(PREFIX) && p.length() > PREFIX.length()) {
+                    return p.substring(PREFIX.length());
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * Returns the token of the first {@code portcullis.bearer.} subprotocol (null if none) and rewrites the header
      * without any {@code portcullis.*} entry (removing it if nothing is left). Call on every request to a session.

@@ -47,6 +47,12 @@ public final class InMemorySessionRegistry implements SessionRegistry {
         this.revocations = new InMemoryRevocations(clock);
     }
 
+    /** Reads are lookups in concurrent maps: they never block. */
+    @Override
+    public boolean readsBlock() {
+        return false;
+    }
+
     @Override
     public Optional<SessionRecord> session(SessionId id) {
         requireNonNull(id, "id");
