@@ -94,7 +94,7 @@ public final class TunnelClientConfig {
         private String appHost = "127.0.0.1";
         private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         // 4 s: below the shortest common app keep-alive timeouts (Node.js 5 s), so the app rarely closes first.
-        private int appMaxIdle = 32;
+        private int appMaxIdle = 128;
         private Duration appIdleTimeout = Duration.ofSeconds(4);
 
         private Builder() {}

@@ -90,6 +90,8 @@ class RevocationTest {
     @Test
     void revokingTheUserClosesTheirStreamingWebSocketWith1008AfterWholeFramesAndRefusesTheirOldTokens() throws Exception {
         String token = kit.accessToken();
+        // Minted now, before the revocation (minted after it, in a later second on a slow machine, it would be valid).
+        String otherToken = kit.accessToken(WEB_SESSION, APP);
         RecordingWebSocket ws = streaming(token);
 
         AdminClient.Answer answer = admin.post("/admin/api/revoke", "{\"user\":\"" + OWNER + "\"}");
@@ -107,7 +109,7 @@ class RevocationTest {
         ProxyTestKit.await(() -> kit.proxy.liveConnections().snapshot().isEmpty(), Duration.ofSeconds(5));
 
         try (Response r = kit.http.newCall(kit.get("/s/" + WEB_SESSION + "/" + APP + "/")
-                .header("Authorization", "Bearer " + kit.accessToken(WEB_SESSION, APP)).build()).execute()) {
+                .header("Authorization", "Bearer " + otherToken).build()).execute()) {
             assertThat(r.code()).as("a token minted before the revocation").isEqualTo(401);
         }
     }

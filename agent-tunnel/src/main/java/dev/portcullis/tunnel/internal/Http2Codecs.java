@@ -4,7 +4,6 @@ import dev.portcullis.tunnel.TunnelSettings;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** Builds the HTTP/2 frame codec of either role from {@link TunnelSettings}, with every limit set explicitly. */
 public final class Http2Codecs {
@@ -23,14 +22,12 @@ public final class Http2Codecs {
     }
 
     /**
-     * Goes between TLS and the HTTP/2 codec: flushes issued while the event loop is reading (WINDOW_UPDATEs, frames
-     * written in reply) are merged until the read completes, so TLS wraps them into fewer, fuller records. Flushes
-     * outside a read go out at once: with {@code consolidateWhenNoReadInProgress} on, a response could stall with its
-     * last frames unflushed under 100 concurrent streams ({@code ProxyStreamingTest#hundredConcurrent...}, found by
-     * bisecting), so it stays off.
+     * Goes between TLS and the HTTP/2 codec: every flush issued during one turn of the event loop (frames of many
+     * streams, WINDOW_UPDATEs) becomes one, so TLS wraps fuller records and the socket sees one write per turn
+     * ({@link BatchingFlushHandler}).
      */
-    public static FlushConsolidationHandler flushConsolidation() {
-        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
+    public static BatchingFlushHandler flushConsolidation() {
+        return new BatchingFlushHandler();
     }
 
     /** The SETTINGS each side sends. */

@@ -39,6 +39,12 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
     private final AtomicLong queuedBytes = new AtomicLong();
     /** Write tasks queued from other threads (empty writes count too: they must not be overtaken). */
     private final AtomicInteger queuedWrites = new AtomicInteger();
+    private final Runnable readTask = () -> {
+        Http2StreamChannel ch = channel;
+        if (ch != null) {
+            ch.read();
+        }
+    };
     /** The caller was told (by isWritable or an event) that the stream is unwritable and waits for a true event. */
     private volatile boolean callerWaiting;
 
@@ -137,7 +143,12 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
     public void request() {
         Http2StreamChannel ch = channel;
         if (ch != null) {
-            ch.read();
+            // Always as a task of the event loop, even when called on it: a read() asked for from inside the delivery
+            // of a frame (during the parent channel's read) could leave this stream's WINDOW_UPDATE unsent, and the
+            // agent waiting for it forever (RevocationTest stalled in 2 of 8 runs under CPU load). Begun from a task,
+            // the read runs outside the parent's read and flushes what it writes. On the loop this is a queue add, not
+            // a thread hop.
+            ch.eventLoop().execute(readTask);
         }
     }
 
