@@ -76,8 +76,8 @@ cat <<EOF
 $begin
 ## Side by side: direct, nginx, Portcullis (issue 5)
 
-Command: \`$command_line\` (one run; $rounds round(s), the order of the three targets rotates each round;
-medians of the rounds). Date: ${run_date:-$(date -u +%Y-%m-%dT%H:%MZ)}. Commit: $commit$dirty.
+Command: \`$command_line\` (one run; ${warmup:-0} s of unmeasured warm-up per target, then $rounds round(s), the order of
+the three targets rotates each round; medians of the rounds). Date: ${run_date:-$(date -u +%Y-%m-%dT%H:%MZ)}. Commit: $commit$dirty.
 
 Machine: $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r),
 $(java -version 2>&1 | head -1 | tr -d '"'), $(nginx -v 2>&1 | sed 's/.*: //'), wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'). Loopback only;
@@ -88,7 +88,7 @@ JVMs: proxy \`$PROXY_JAVA_OPTS\`, agent \`$AGENT_JAVA_OPTS\` (as in configs/*.se
 - **nginx**: Debian's nginx as a plain reverse proxy (loadtests/bench/nginx.conf.template: keepalive upstream,
   WebSocket upgrade headers, no buffering), one hop, no TLS, $nginx_workers worker process(es).
 - **Portcullis**: \`portcullis proxy\` + \`portcullis agent\` as separate processes (in-memory registry), the agent's
-  tunnel over TLS with 48 connections (loadtests/bench/agent.yaml.template), every request with a bearer access token.
+  tunnel over TLS with ${tunnels:-2} connections (loadtests/bench/agent.yaml.template), every request with a bearer access token.
 
 | workload | direct | nginx | Portcullis | Portcullis / nginx | Portcullis / direct | goal (issue 5) |
 |---|---|---|---|---|---|---|

@@ -2,9 +2,11 @@
 # Side-by-side benchmark: the sample app measured direct, through nginx (a plain reverse proxy) and through
 # Portcullis (proxy + agent, tunnel over TLS, in-memory registry), in alternating rounds, on this machine.
 #
-#   loadtests/bench/side-by-side.sh [--rounds N] [--seconds S] [--hold N] [--quick] [--no-write]
+#   loadtests/bench/side-by-side.sh [--rounds N] [--seconds S] [--warmup S] [--hold N] [--quick] [--no-write]
 #
 #   --rounds N    rounds (default 3); the order of the three targets rotates every round; medians are reported
+#   --warmup S    before round 1, every target serves each throughput workload for S/3 seconds, unmeasured (default
+#                 90): the JVMs (app, proxy, agent) compile their hot paths, which takes a minute on one CPU
 #   --seconds S   length of each wrk / echo measurement (default 10)
 #   --hold N      WebSockets held open for the memory figures (default 10000; capped by ulimit -n)
 #   --quick       1 round, 3 s, 2000 sockets, and BENCHMARKS.md is left alone (a smoke run)
@@ -15,13 +17,14 @@
 # it starts is stopped by PID at exit. With 2+ CPUs the servers run on CPUs 1.. and the load generators on CPU 0.
 set -euo pipefail
 command_line="loadtests/bench/side-by-side.sh${*:+ $*}"
-rounds=3 seconds=10 hold=10000 write=1
+rounds=3 seconds=10 hold=10000 write=1 warmup=90
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
-    --quick) rounds=1 seconds=3 hold=2000 write=0; shift ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --quick) rounds=1 seconds=3 hold=2000 write=0 warmup=15; shift ;;
     --no-write) write=0; shift ;;
     *) echo "side-by-side: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -115,6 +118,22 @@ rss_pids() {
     portcullis) echo "$proxy_pid,$agent_pid" ;;
   esac
 }
+# After the hold, the held sockets close everywhere at once: the app (shared by all three targets) and a proxy in front
+# of it tear down ten thousand connections each. Measuring the next target before that is over measured the teardown
+# (a run had nginx at 1.9k small GETs with 44 timeouts right after Portcullis's hold, and Portcullis at 0.4k after
+# nginx's). So wait, at most 120 s, until the app and the target hold fewer than 200 connections (any state but
+# LISTEN and TIME-WAIT), then 3 s more.
+settle() {
+  local t=$1 port deadline=$((SECONDS + 120)) n
+  port=$(url "$t"); port=${port##*:}
+  while [ $SECONDS -lt $deadline ]; do
+    n=$(ss -tanH "( sport = :$app_port or sport = :$port )" 2>/dev/null | grep -vcE '^(LISTEN|TIME-WAIT)')
+    [ "$n" -lt 200 ] && break
+    sleep 1
+  done
+  [ "$n" -lt 200 ] || log "$t: $n connections still open 120 s after the hold"
+  sleep 3
+}
 wsload() { timeout 900 $gen_pin java -Xmx2g -cp "$wscp" dev.portcullis.loadtests.ws.WsLoad "$@"; }
 result() { echo "$1 $2 $3 $4" >>"$work/results"; }
 
@@ -122,8 +141,21 @@ start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 run_date=$(date -u +%Y-%m-%dT%H:%MZ)
 bench_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 bench_dirty=$(git -C "$root" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
-log "rounds=$rounds seconds=$seconds hold=$hold; $pinning; load average $start_load"
+log "rounds=$rounds seconds=$seconds warmup=$warmup hold=$hold; $pinning; load average $start_load"
 targets=(direct nginx portcullis)
+# Warm-up, unmeasured: the same three throughput workloads on every target (nginx too, for symmetry).
+slice=$((warmup / 3))
+if [ "$slice" -gt 0 ]; then
+  for t in "${targets[@]}"; do
+    base=$(url "$t")
+    mapfile -t hdr < <(auth "$t")
+    log "warm-up: $t ($warmup s)"
+    timeout $((slice + 30)) $gen_pin wrk -t1 -c64 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/" >/dev/null 2>&1 || true
+    timeout $((slice + 30)) $gen_pin wrk -t1 -c8 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/download?bytes=1048576" >/dev/null 2>&1 || true
+    tok=(); [ "$t" = portcullis ] && tok=(--token-file "$work/access.token")
+    wsload echo --url "ws://${base#http://}/s/bench/web/ws" "${tok[@]}" --sockets 100 --seconds "$slice" --warmup-seconds 0 >/dev/null 2>&1 || true
+  done
+fi
 for r in $(seq 1 "$rounds"); do
   order=("${targets[@]:$(((r - 1) % 3))}" "${targets[@]:0:$(((r - 1) % 3))}")
   log "round $r: ${order[*]}"
@@ -164,13 +196,15 @@ for r in $(seq 1 "$rounds"); do
       fi
     done
     grep -q 'first failure' "$work/open.out" && log "$t: $(grep 'first failure' "$work/open.out")"
+    settle "$t"
     log "round $r $t: $(grep -h "^$r $t " "$work/results" | cut -d' ' -f3- | paste -sd' ' -)"
   done
 done
 end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ---------------------------------------------------------------------------------------------------------
-export rounds seconds hold pinning start_load end_load command_line cpus nginx_workers run_date bench_commit bench_dirty
+tunnels=$(awk '/^connections:/ {print $2}' "$here/agent.yaml.template")
+export rounds seconds warmup tunnels hold pinning start_load end_load command_line cpus nginx_workers run_date bench_commit bench_dirty
 export PROXY_JAVA_OPTS AGENT_JAVA_OPTS APP_JAVA_OPTS
 "$here/side-by-side-report.sh" "$work/results" >"$work/section.md"
 if [ "$write" = 1 ]; then
