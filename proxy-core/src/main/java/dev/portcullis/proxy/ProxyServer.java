@@ -113,7 +113,7 @@ public final class ProxyServer implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
         TunnelsSeen tunnelsSeen = new TunnelsSeen(leases, config.clock());
-        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace());
+        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace(), scheduler);
         RevocationEnforcer enforcer = new RevocationEnforcer(live, registry.revocations(), blocking, config.clock());
         AutoCloseable events = null;
         TunnelServer tunnelServer = null;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
@@ -40,12 +41,15 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     /** Response bytes delivered by the stream but not yet written to the client, above which no batch is requested. */
     static final int RESPONSE_BUDGET = 512 << 10;
 
-    private final HttpServerExchange exchange;
+    /** Null once the raw pipe runs: a held WebSocket keeps none of its upgrade request (headers, attachments). */
+    private HttpServerExchange exchange;
+    private final XnioIoThread ioThread;
     private final ErrorPages errorPages;
     private final String id;
     private final boolean upgrade;
     private final LiveConnection live;
-    private final RequestBodyPump requestBody;
+    /** Null once the raw pipe runs. */
+    private RequestBodyPump requestBody;
     private final boolean hasBody;
     private final OutboundQueue pending = new OutboundQueue();
     private final TunnelInbox inbox;
@@ -79,6 +83,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     HttpExchangeRelay(HttpServerExchange exchange, ErrorPages errorPages, boolean hasBody, boolean expectContinue,
             boolean upgrade, LiveConnection live) {
         this.exchange = exchange;
+        this.ioThread = exchange.getIoThread();
         this.live = live;
         live.closer(this::kill);
         this.upgrade = upgrade;
@@ -86,7 +91,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         this.id = ErrorPages.requestId(exchange);
         this.hasBody = hasBody;
         this.requestBody = new RequestBodyPump(exchange, hasBody, expectContinue, this::abort, live::countIn);
-        this.inbox = new TunnelInbox(exchange.getIoThread(), new TunnelInbox.Sink() {
+        this.inbox = new TunnelInbox(ioThread, new TunnelInbox.Sink() {
             @Override
             public void onHeaders(Http2Headers headers, boolean endOfStream) {
                 takeHeaders(headers, endOfStream);
@@ -181,6 +186,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
 
     /** I/O thread: the response head (or, after it, trailers) taken from the {@link #inbox}. */
     private void takeHeaders(Http2Headers headers, boolean endOfStream) {
+        if (pipe != null) {
+            pipe.abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent HEADERS after the 101");
+            return;
+        }
         if (finished) {
             return;
         }
@@ -247,6 +256,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             }
             pipe = new RawPipe(id, connection, stream, pool, live, readAhead::released);
             pipe.start(early, earlyEnd);
+            // From here on the pipe watches the connection and the exchange is over: let it go (memory per socket).
+            connectionWatch.clear(onClientClose);
+            this.exchange = null;
+            requestBody = null;
         });
         logger.debug("{} switching protocols on stream {}", id, stream.id());
         exchange.endExchange();
@@ -379,6 +392,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     }
 
     private void abort(TunnelErrorCode code, String reason) {
+        if (pipe != null) {
+            pipe.abort(code, reason);
+            return;
+        }
         if (finished) {
             return;
         }
@@ -396,7 +413,10 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         if (pipe == null) { // once the raw pipe runs, it ends the live connection
             live.ended();
         }
-        requestBody.stop();
+        RequestBodyPump body = requestBody;
+        if (body != null) {
+            body.stop();
+        }
         connectionWatch.clear(onClientClose);
         readAhead.released(pending.releaseAll() + early.releaseAll());
         TunnelStream s = stream;
@@ -404,16 +424,16 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             abandoned = true;
             s = stream; // opened() sets stream, then reads abandoned: one of the two sees the other
         }
-        if (s != null && !(requestBody.done() && responseEnded)) {
+        if (s != null && !((body == null || body.done()) && responseEnded)) {
             s.reset(code);
         }
     }
 
     private void onIo(Runnable task) {
-        if (exchange.getIoThread() == Thread.currentThread()) {
+        if (ioThread == Thread.currentThread()) {
             task.run();
         } else {
-            exchange.getIoThread().execute(task);
+            ioThread.execute(task);
         }
     }
 }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portcullis.registry.Revocation;
 import dev.portcullis.registry.SessionId;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
@@ -34,7 +34,7 @@ public final class LiveConnection {
     private final String app;
     private final Kind kind;
     private final Instant since;
-    private final String remote;
+    private final InetSocketAddress remote; // formatted only when asked (the admin API): nothing per request
     private final Credential credential;
     private final XnioIoThread ioThread;
     private final LiveConnections table;
@@ -42,9 +42,8 @@ public final class LiveConnection {
     private volatile long bytesIn;
     private volatile long bytesOut;
     private volatile Closer closer;
-    private XnioExecutor.Key expiry; // I/O thread only
 
-    LiveConnection(String id, String user, SessionId session, String app, Kind kind, Instant since, String remote,
+    LiveConnection(String id, String user, SessionId session, String app, Kind kind, Instant since, InetSocketAddress remote,
             Credential credential, XnioIoThread ioThread, LiveConnections table) {
         this.id = id;
         this.user = user;
@@ -64,7 +63,11 @@ public final class LiveConnection {
     public String app() { return app; }
     public Kind kind() { return kind; }
     public Instant since() { return since; }
-    public String remote() { return remote; }
+    /** The client's address as {@code ip:port}, or "unknown". */
+    public String remote() {
+        return remote == null || remote.getAddress() == null
+                ? "unknown" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
     /** The admitting credential; null if the gate attached none. */
     public Credential credential() { return credential; }
     /** Bytes client to app so far. */
@@ -111,17 +114,9 @@ public final class LiveConnection {
         return true;
     }
 
-    /** The forwarder is done with it (I/O thread): leaves the table and cancels the expiry timer. */
+    /** The forwarder is done with it (I/O thread): leaves the table. */
     public void ended() {
-        if (expiry != null) {
-            expiry.remove();
-            expiry = null;
-        }
         table.remove(this);
-    }
-
-    void expiry(XnioExecutor.Key key) {
-        this.expiry = key;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -24,16 +25,20 @@ import org.xnio.XnioIoThread;
  * This node's live connections: every HTTP exchange and WebSocket the gate admitted and a forwarder took on, until it
  * ends. Ids are {@code <nodeId>-<n>}, unique across the fleet, so a kick by id can travel the bus.
  *
- * <p>On {@link #register}, a connection whose credential expires gets a timer on its I/O thread that closes it
- * {@code expiryGrace} after the expiry; and it is checked against revocations this node heard of in the last
- * {@link #RECENT} ({@link #remember}), which closes the race between the gate's check of the store and the
- * registration. Thread-safe; {@link #register} on the connection's I/O thread.
+ * <p>A connection whose credential expires is closed {@code expiryGrace} after the expiry, by a sweep of the table every
+ * {@link #SWEEP_INTERVAL} on the scheduler given at construction (at most that much late; one timer per node instead
+ * of one per connection, which every request paid for and every held WebSocket kept). On {@link #register} a
+ * connection is checked against revocations this node heard of in the last {@link #RECENT} ({@link #remember}), which
+ * closes the race between the gate's check of the store and the registration. Thread-safe; {@link #register} on the
+ * connection's I/O thread.
  */
 public final class LiveConnections {
     private static final Logger logger = LoggerFactory.getLogger(LiveConnections.class);
     /** How long a revocation heard from the bus is also checked against newly registered connections. */
     static final Duration RECENT = Duration.ofSeconds(10);
     private static final int MAX_RECENT = 1024;
+    /** How often the table is swept for connections whose credential expired more than the grace ago. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final String nodeId;
     private final Clock clock;
@@ -49,10 +54,13 @@ public final class LiveConnections {
      */
     private volatile Instant lastRemembered;
 
-    public LiveConnections(String nodeId, Clock clock, Duration expiryGrace) {
+    /** @param sweeper runs the expiry sweep every {@link #SWEEP_INTERVAL} until it is shut down */
+    public LiveConnections(String nodeId, Clock clock, Duration expiryGrace, ScheduledExecutorService sweeper) {
         this.nodeId = requireNonNull(nodeId, "nodeId");
         this.clock = requireNonNull(clock, "clock");
         this.expiryGrace = requireNonNull(expiryGrace, "expiryGrace");
+        long ms = SWEEP_INTERVAL.toMillis();
+        requireNonNull(sweeper, "sweeper").scheduleWithFixedDelay(this::sweepExpired, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -61,16 +69,10 @@ public final class LiveConnections {
      */
     public LiveConnection register(LiveConnection.Kind kind, String user, SessionId session, String app,
             InetSocketAddress remote, Credential credential, XnioIoThread ioThread) {
-        String remoteText = remote == null || remote.getAddress() == null
-                ? "unknown" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
         Instant now = clock.instant();
         LiveConnection c = new LiveConnection(nodeId + "-" + ids.incrementAndGet(), user, session, app, kind, now,
-                remoteText, credential, ioThread, this);
+                remote, credential, ioThread, this);
         connections.put(c.id(), c);
-        if (credential != null) {
-            long delay = Duration.between(now, credential.expiresAt().plus(expiryGrace)).toMillis();
-            c.expiry(ioThread.executeAfter(() -> expire(c), Math.max(0, delay), TimeUnit.MILLISECONDS));
-        }
         Revocation hit = recentlyRevoked(c, now);
         if (hit != null) {
             c.close("revoked (" + hit.kind().name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -78,9 +80,18 @@ public final class LiveConnections {
         return c;
     }
 
-    private void expire(LiveConnection c) {
-        if (c.close("credential expired")) {
-            logger.info("{} closing: its credential expired more than {} ago", c.id(), expiryGrace);
+    /** Closes every connection whose credential expired more than the grace ago (the sweeper's thread). */
+    void sweepExpired() {
+        try {
+            Instant cutoff = clock.instant().minus(expiryGrace);
+            for (LiveConnection c : connections.values()) {
+                Credential credential = c.credential();
+                if (credential != null && !credential.expiresAt().isAfter(cutoff) && c.close("credential expired")) {
+                    logger.info("{} closing: its credential expired more than {} ago", c.id(), expiryGrace);
+                }
+            }
+        } catch (RuntimeException e) {
+            logger.warn("expiry sweep failed", e); // the next sweep tries again; never let the schedule die
         }
     }
 

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ class LiveConnectionsTest {
     private static final SessionId S1 = new SessionId("s1");
     private final XnioWorker worker = worker();
     private final XnioIoThread io = worker.getIoThread();
-    private final LiveConnections table = new LiveConnections("node-1", Clock.systemUTC(), Duration.ofMillis(50));
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor();
+    private final LiveConnections table = new LiveConnections("node-1", Clock.systemUTC(), Duration.ofMillis(50), sweeper);
 
     private static XnioWorker worker() {
         try {
@@ -37,6 +40,7 @@ class LiveConnectionsTest {
     @AfterEach
     void stop() {
         worker.shutdownNow();
+        sweeper.shutdownNow();
     }
 
     /** Registers on the I/O thread, as the forwarders do, with a closer that completes {@code closed}. */
