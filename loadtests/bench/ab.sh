@@ -1,53 +1,94 @@
 #!/usr/bin/env bash
-# Alternating A/B rounds of one workload against two builds of the demo (proxy + agent + sample app in one JVM),
-# e.g. main's worktree and a branch's: A, B, A, B, ... each on a fresh demo, 10 s of warm-up, then the measured run.
-# Usage: loadtests/bench/ab.sh DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]
-#   DIR_A, DIR_B: worktrees with a built proxy-core/target/portcullis.jar (`./portcullis build` in each).
-#   small: wrk -t1 -c64, the app's page; big: wrk -t1 -c8, 1 MiB GETs; ws: WebSocket echo, 100 sockets, 64 B
-#   (set WSLOAD_CP to the loadtests module's classpath). Prints one summary line per round (with the demo's CPU
-#   time during the measured run per request: steadier than rates on a shared machine); quote medians.
-# Loopback only; every demo it starts is stopped by PID.
+# A/B rounds of one workload against two builds of the demo (proxy + agent + sample app in one JVM, TLS tunnel), e.g.
+# a commit before a change and one after it, each in its own worktree.
+#
+#   loadtests/bench/ab.sh [--warm SECONDS] DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]
+#
+#   DIR_A, DIR_B  worktrees with a built proxy-core/target/portcullis.jar (`./portcullis build` in each)
+#   ROUNDS        rounds of A then B (default 3); SECONDS: each measured run (default 10)
+#   small         wrk -t1 -c64, the app's page; big: wrk -t1 -c8, 1 MiB GETs; ws: WebSocket echo, 100 sockets, 64 B
+#                 (set WSLOAD_CP to the loadtests module's classpath:
+#                 "loadtests/target/classes:$(cat loadtests/target/classpath.txt)")
+#   --warm S      interleaved: both demos start once and each serves the workload for S seconds unmeasured (the JIT
+#                 needs 60-90 s on one core), then the measured runs alternate A, B, A, B on the same warm JVMs. Without
+#                 it, every run gets a fresh demo and 10 s of warm-up (cold JITs: use only for big differences).
+#
+# Prints one line per run with the demo's CPU time per request or message during the measured run (user + sys from
+# /proc/PID/stat): steadier than rates on a shared machine. Quote medians. With 2+ CPUs the demos run on CPU 1 and the
+# load generator on CPU 0. Loopback only; every demo it starts is stopped by PID.
 set -euo pipefail
-dir_a=${1:?usage: ab.sh DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]}
-dir_b=${2:?usage: ab.sh DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]}
+usage="usage: ab.sh [--warm SECONDS] DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]"
+warm=0
+if [ "${1:-}" = --warm ]; then
+  warm=${2:?$usage}
+  shift 2
+fi
+dir_a=${1:?$usage}
+dir_b=${2:?$usage}
 rounds=${3:-3}
 workload=${4:-small}
 seconds=${5:-10}
 work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+declare -A pid=() token=() proxy=()
+trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+server_pin="" gen_pin=""
+if [ "$(nproc)" -ge 2 ]; then
+  server_pin="taskset -c 1" gen_pin="taskset -c 0"
+fi
 
-start_built_demo() { # dir: like demo.sh's start_demo, but runs the jar as built (no rebuild between rounds)
-  java ${PORTCULLIS_JAVA_OPTS:-} -jar "$1/proxy-core/target/portcullis.jar" demo --port 0 >"$work/demo.out" 2>"$work/demo.err" &
-  pid=$!
-  for _ in $(seq 1 240); do grep -q "Press Ctrl-C" "$work/demo.out" && break; sleep 0.5; done
-  grep -q "Press Ctrl-C" "$work/demo.out" || { echo "demo did not start; see $work/demo.err" >&2; exit 1; }
-  token=$(grep -o 'TOKEN=[^ ]*' "$work/demo.out" | cut -d= -f2)
-  proxy=$(grep -o 'proxy /127.0.0.1:[0-9]*' "$work/demo.out" | grep -o '[0-9]*$')
+start_built_demo() { # side (A or B), dir: like demo.sh's start_demo, but runs the jar as built (no rebuild)
+  local side=$1 out="$work/$1.out"
+  $server_pin java ${PORTCULLIS_JAVA_OPTS:-} -jar "$2/proxy-core/target/portcullis.jar" demo --port 0 >"$out" 2>"$work/$side.err" &
+  pid[$side]=$!
+  for _ in $(seq 1 240); do grep -q "Press Ctrl-C" "$out" && break; sleep 0.5; done
+  grep -q "Press Ctrl-C" "$out" || { echo "demo $side did not start; see $work/$side.err" >&2; exit 1; }
+  token[$side]=$(grep -o 'TOKEN=[^ ]*' "$out" | cut -d= -f2)
+  proxy[$side]=$(grep -o 'proxy /127.0.0.1:[0-9]*' "$out" | grep -o '[0-9]*$')
 }
 
-load() { # seconds
-  local base="http://127.0.0.1:$proxy/s/demo/web" auth="Authorization: Bearer $token"
+stop_demo() { # side
+  kill -TERM "${pid[$1]}"
+  wait "${pid[$1]}" 2>/dev/null || true
+  unset "pid[$1]"
+}
+
+load() { # side seconds
+  local base="http://127.0.0.1:${proxy[$1]}/s/demo/web" auth="Authorization: Bearer ${token[$1]}"
   case "$workload" in
-    small) wrk -t1 -c64 -d"$1"s -H "$auth" --latency "$base/" ;;
-    big) wrk -t1 -c8 -d"$1"s -H "$auth" --latency "$base/download?bytes=1048576" ;;
-    ws) java -cp "${WSLOAD_CP:?set WSLOAD_CP}" dev.portcullis.loadtests.ws.WsLoad echo \
-      --url "ws://127.0.0.1:$proxy/s/demo/web/ws" --token "$token" --sockets 100 --size 64 --warmup-seconds 0 --seconds "$1" ;;
+    small) $gen_pin wrk -t1 -c64 -d"$2"s -H "$auth" --latency "$base/" ;;
+    big) $gen_pin wrk -t1 -c8 -d"$2"s -H "$auth" --latency "$base/download?bytes=1048576" ;;
+    ws) $gen_pin java -cp "${WSLOAD_CP:?set WSLOAD_CP}" dev.portcullis.loadtests.ws.WsLoad echo \
+      --url "ws://127.0.0.1:${proxy[$1]}/s/demo/web/ws" --token "${token[$1]}" --sockets 100 --size 64 \
+      --warmup-seconds 0 --seconds "$2" ;;
     *) echo "unknown workload $workload" >&2; exit 2 ;;
   esac
 }
 
-for r in $(seq 1 "$rounds"); do
-  for side in A B; do
-    root=$([ $side = A ] && echo "$dir_a" || echo "$dir_b")
-    start_built_demo "$root"
-    load 10 >/dev/null
-    cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    out=$(load "$seconds")
-    cpu=$(( $(awk '{print $14 + $15}' "/proc/$pid/stat") - cpu0 ))
-    reqs=$(echo "$out" | awk '/requests in/ {print $1} /msgs total/ {print $1}')
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-    summary=$(echo "$out" | awk '/Requests\/sec|Transfer\/sec|msgs\/s|^ +50%|^ +99%|Non-2xx|Socket errors/ {printf "%s; ", $0}' | tr -s ' ')
-    echo "round $r $side: $summary demo CPU $((cpu * 10)) ms${reqs:+, $(awk -v c="$cpu" -v r="$reqs" 'BEGIN {printf "%.0f", c * 10000000 / r}') ns/request}, load $(cut -d' ' -f1 /proc/loadavg)"
+measure() { # round side
+  local cpu0 cpu out reqs summary
+  cpu0=$(awk '{print $14 + $15}' "/proc/${pid[$2]}/stat")
+  out=$(load "$2" "$seconds")
+  cpu=$(( $(awk '{print $14 + $15}' "/proc/${pid[$2]}/stat") - cpu0 ))
+  reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+  reqs=${reqs:-$(echo "$out" | sed -n 's/^echo .*\bmsgs=\([0-9]*\).*/\1/p')}
+  summary=$(echo "$out" | awk '/Requests\/sec|Transfer\/sec|^echo |^ +50%|^ +99%|Non-2xx|Socket errors/ {printf "%s; ", $0}' | tr -s ' ')
+  echo "round $1 $2: $summary demo CPU $((cpu * 10)) ms${reqs:+, $(awk -v c="$cpu" -v r="$reqs" 'BEGIN {printf "%.0f", c * 10000000 / r}') ns/request}, load $(cut -d' ' -f1 /proc/loadavg)"
+}
+
+if [ "$warm" -gt 0 ]; then
+  start_built_demo A "$dir_a"
+  start_built_demo B "$dir_b"
+  for side in A B; do load "$side" "$warm" >/dev/null; done
+  for r in $(seq 1 "$rounds"); do
+    for side in A B; do measure "$r" "$side"; done
   done
-done
+else
+  for r in $(seq 1 "$rounds"); do
+    for side in A B; do
+      start_built_demo "$side" "$([ $side = A ] && echo "$dir_a" || echo "$dir_b")"
+      load "$side" 10 >/dev/null
+      measure "$r" "$side"
+      stop_demo "$side"
+    done
+  done
+fi

@@ -127,7 +127,7 @@ settle() {
   local t=$1 port deadline=$((SECONDS + 120)) n
   port=$(url "$t"); port=${port##*:}
   while [ $SECONDS -lt $deadline ]; do
-    n=$(ss -tanH "( sport = :$app_port or sport = :$port )" 2>/dev/null | grep -vcE '^(LISTEN|TIME-WAIT)')
+    n=$(ss -tanH "( sport = :$app_port or sport = :$port )" 2>/dev/null | { grep -vcE '^(LISTEN|TIME-WAIT)' || true; })
     [ "$n" -lt 200 ] && break
     sleep 1
   done

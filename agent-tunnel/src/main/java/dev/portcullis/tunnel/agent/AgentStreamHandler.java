@@ -256,6 +256,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             ((SocketChannel) app).config().setAllowHalfClosure(true);
             // From here on the connection carries the upgraded protocol: raw bytes both ways.
             app.pipeline().remove(AppConnections.HTTP_CODEC);
+            head = null; // nothing reads the request head after the 101: a held WebSocket keeps none of it
             drainPending();
             if (streamInboundEnded && !request.ended()) {
                 // The proxy ended its direction with the upgrade request itself: half-close toward the app now.

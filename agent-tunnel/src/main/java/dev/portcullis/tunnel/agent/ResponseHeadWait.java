@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 final class ResponseHeadWait {
     private final Duration timeout;
     private final Runnable onTimeout;
-    private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> timer; // dropped once over: a held WebSocket keeps no cancelled task
     private boolean arrived;
+    private boolean over;
 
     ResponseHeadWait(Duration timeout, Runnable onTimeout) {
         this.timeout = timeout;
@@ -23,7 +24,7 @@ final class ResponseHeadWait {
 
     /** Starts the wait; idempotent, and a no-op once the head arrived. */
     void start(EventLoop loop) {
-        if (timer == null && !arrived) {
+        if (timer == null && !over) {
             timer = loop.schedule(this::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -40,8 +41,10 @@ final class ResponseHeadWait {
 
     /** Stops the timer (the stream ended); idempotent. */
     void cancel() {
+        over = true;
         if (timer != null) {
             timer.cancel(false);
+            timer = null;
         }
     }
 
