@@ -94,3 +94,48 @@ rss_sum() { tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'; }
 median() {
   sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
+
+# Starts Portcullis the way an operator runs it: `portcullis proxy` and `portcullis agent` as separate processes (the
+# in-memory registry, the tunnel over TLS with a throw-away certificate, the configs from proxy/agent.yaml.template),
+# in front of the app on $app_port. Needs $jar, $work, $here, $server_pin, $PROXY_JAVA_OPTS, $AGENT_JAVA_OPTS. Sets
+# token (a bearer access token for session bench, app web; also in $work/access.token), proxy_port, proxy_pid and
+# agent_pid, and returns once a GET through the proxy answers 200.
+start_portcullis() {
+  java -jar "$jar" keygen --jwks "$work/jwks.json" --private-jwk "$work/private.jwk" >/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$work/tunnel.key" -out "$work/tunnel.crt" 2>/dev/null
+  java -jar "$jar" token --private-jwk "$work/private.jwk" --ttl PT3H --class agent --subject bench-agent >"$work/agent.token"
+  java -jar "$jar" token --private-jwk "$work/private.jwk" --ttl PT3H --class access --subject bench-user \
+    --session bench --app web >"$work/access.token"
+  token=$(cat "$work/access.token")
+  proxy_port=$(free_port)
+  local tunnel_port admin_port f
+  tunnel_port=$(free_port) admin_port=$(free_port)
+  for f in proxy agent; do
+    sed -e "s#@PUBLIC@#$proxy_port#g" -e "s#@TUNNEL@#$tunnel_port#g" -e "s#@ADMIN@#$admin_port#g" \
+      -e "s#@APP@#$app_port#g" "$here/$f.yaml.template" >"$work/$f.yaml"
+  done
+  # shellcheck disable=SC2086 # the JVM options are words
+  proxy_pid=$(start_server proxy java $PROXY_JAVA_OPTS -jar "$jar" proxy --config "$work/proxy.yaml")
+  wait_for_port "$proxy_port" 60 proxy
+  # shellcheck disable=SC2086
+  agent_pid=$(start_server agent java $AGENT_JAVA_OPTS -jar "$jar" agent --config "$work/agent.yaml")
+  wait_for_200 "http://127.0.0.1:$proxy_port/s/bench/web/" 60 -H "Authorization: Bearer $token"
+}
+
+# Builds the jar and the loadtests module (offline first); sets jar and wscp (the WebSocket tool's classpath).
+build_bench() {
+  log "building (mvn package -DskipTests)"
+  (cd "$root" && { mvn -B -q -o -DskipTests package </dev/null || mvn -B -q -DskipTests package </dev/null; }) >"$work/build.log" 2>&1 ||
+    die "build failed: $(tail -20 "$work/build.log")"
+  jar="$root/proxy-core/target/portcullis.jar"
+  wscp="$root/loadtests/target/classes:$(cat "$root/loadtests/target/classpath.txt")"
+}
+
+# Starts the sample app pinned with the servers; sets app_pid and app_port. Needs $jar and $APP_JAVA_OPTS.
+start_app() {
+  # shellcheck disable=SC2086
+  app_pid=$(start_server app java $APP_JAVA_OPTS -jar "$jar" sample-app --port 0)
+  wait_for_line "$work/app.out" 'listening on' 60
+  app_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/app.out")
+}

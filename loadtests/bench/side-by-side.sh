@@ -60,20 +60,12 @@ if [ "$hold" -gt $((fds - 500)) ]; then
 fi
 [ "$hold" -gt 1000 ] || die "--hold must be above 1000 (the first checkpoint)"
 
-# --- build ----------------------------------------------------------------------------------------------------------
-log "building (mvn package -DskipTests)"
-(cd "$root" && { mvn -B -q -o -DskipTests package </dev/null || mvn -B -q -DskipTests package </dev/null; }) >"$work/build.log" 2>&1 ||
-  die "build failed: $(tail -20 "$work/build.log")"
-jar="$root/proxy-core/target/portcullis.jar"
-wscp="$root/loadtests/target/classes:$(cat "$root/loadtests/target/classpath.txt")"
+# --- build, the sample app ------------------------------------------------------------------------------------------
+build_bench
 PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:--Xms256m -Xmx1g}   # as in configs/portcullis-proxy.service
 AGENT_JAVA_OPTS=${AGENT_JAVA_OPTS:--Xms64m -Xmx256m}  # as in configs/portcullis-agent.service
 APP_JAVA_OPTS=${APP_JAVA_OPTS:--Xmx1g}
-
-# --- the sample app -------------------------------------------------------------------------------------------------
-app_pid=$(start_server app java $APP_JAVA_OPTS -jar "$jar" sample-app --port 0)
-wait_for_line "$work/app.out" 'listening on' 60
-app_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/app.out")
+start_app
 
 # --- nginx: a plain reverse proxy, keepalive upstream, WebSocket upgrade headers ------------------------------------
 nginx_port=$(free_port)
@@ -90,23 +82,8 @@ sed -e "s#@WORK@#$work/nginx#g" -e "s#@PORT@#$nginx_port#g" -e "s#@APP@#$app_por
 nginx_pid=$(start_server nginx nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf")
 wait_for_200 "http://127.0.0.1:$nginx_port/s/bench/web/" 30
 
-# --- Portcullis: keys, tunnel certificate, tokens, proxy and agent configs -------------------------------------------
-java -jar "$jar" keygen --jwks "$work/jwks.json" --private-jwk "$work/private.jwk" >/dev/null
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost -keyout "$work/tunnel.key" -out "$work/tunnel.crt" 2>/dev/null
-mint() { java -jar "$jar" token --private-jwk "$work/private.jwk" --ttl PT3H "$@"; }
-mint --class agent --subject bench-agent >"$work/agent.token"
-mint --class access --subject bench-user --session bench --app web >"$work/access.token"
-token=$(cat "$work/access.token")
-proxy_port=$(free_port) tunnel_port=$(free_port) admin_port=$(free_port)
-for f in proxy agent; do
-  sed -e "s#@PUBLIC@#$proxy_port#g" -e "s#@TUNNEL@#$tunnel_port#g" -e "s#@ADMIN@#$admin_port#g" \
-    -e "s#@APP@#$app_port#g" "$here/$f.yaml.template" >"$work/$f.yaml"
-done
-proxy_pid=$(start_server proxy java $PROXY_JAVA_OPTS -jar "$jar" proxy --config "$work/proxy.yaml")
-wait_for_port "$proxy_port" 60 proxy
-agent_pid=$(start_server agent java $AGENT_JAVA_OPTS -jar "$jar" agent --config "$work/agent.yaml")
-wait_for_200 "http://127.0.0.1:$proxy_port/s/bench/web/" 60 -H "Authorization: Bearer $token"
+# --- Portcullis: proxy and agent, tunnel over TLS (bench-lib.sh) -------------------------------------------------------
+start_portcullis
 log "up: app :$app_port (pid $app_pid), nginx :$nginx_port (pid $nginx_pid), proxy :$proxy_port (pid $proxy_pid), agent pid $agent_pid"
 
 url() { case $1 in direct) echo "http://127.0.0.1:$app_port" ;; nginx) echo "http://127.0.0.1:$nginx_port" ;; portcullis) echo "http://127.0.0.1:$proxy_port" ;; esac; }

@@ -7,9 +7,9 @@ import java.util.ArrayDeque;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
- * Bytes from the tunnel waiting for a client connection, in order: the one drain loop of the response leg of
- * {@link HttpExchangeRelay} and of {@link RawPipe}. Several queued buffers go out in one gathering write (one syscall
- * instead of one per DATA frame).
+ * Bytes from the tunnel waiting for a client connection, in order: the drain loop of the response leg of
+ * {@link HttpExchangeRelay}, and the bytes an app sent with its 101 until the {@link RawPipe} takes them over
+ * ({@link #drainTo}). Several queued buffers go out in one gathering write (one syscall instead of one per DATA frame).
  *
  * <p>Confined to the client connection's XNIO I/O thread. Owns the queued ByteBufs: released once written, or by
  * {@link #releaseAll()}.
