@@ -80,19 +80,25 @@ public final class LiveConnections {
         return c;
     }
 
-    /** Closes every connection whose credential expired more than the grace ago (the sweeper's thread). */
-    void sweepExpired() {
+    /**
+     * Closes every connection whose credential expired more than the grace ago (the sweeper's thread); returns how many
+     * it began to close.
+     */
+    int sweepExpired() {
+        int closed = 0;
         try {
             Instant cutoff = clock.instant().minus(expiryGrace);
             for (LiveConnection c : connections.values()) {
                 Credential credential = c.credential();
                 if (credential != null && !credential.expiresAt().isAfter(cutoff) && c.close("credential expired")) {
                     logger.info("{} closing: its credential expired more than {} ago", c.id(), expiryGrace);
+                    closed++;
                 }
             }
         } catch (RuntimeException e) {
             logger.warn("expiry sweep failed", e); // the next sweep tries again; never let the schedule die
         }
+        return closed;
     }
 
     void remove(LiveConnection c) {

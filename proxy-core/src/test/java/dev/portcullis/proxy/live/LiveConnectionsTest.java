@@ -45,6 +45,11 @@ class LiveConnectionsTest {
 
     /** Registers on the I/O thread, as the forwarders do, with a closer that completes {@code closed}. */
     private LiveConnection register(Credential credential, CompletableFuture<String> closed) throws Exception {
+        return register(table, credential, closed);
+    }
+
+    private LiveConnection register(LiveConnections table, Credential credential, CompletableFuture<String> closed)
+            throws Exception {
         CompletableFuture<LiveConnection> registered = new CompletableFuture<>();
         io.execute(() -> {
             LiveConnection c = table.register(LiveConnection.Kind.WEBSOCKET, "alice", S1, "lab",
@@ -79,15 +84,47 @@ class LiveConnectionsTest {
     }
 
     @Test
-    void anEndedConnectionLeavesTheTableAndItsExpiryTimerNeverFires() throws Exception {
+    void theSweepClosesOnlyConnectionsPastTheirExpiryPlusTheGrace() throws Exception {
+        LiveConnections handSwept = handSwept();
+        Instant now = Instant.now();
+        CompletableFuture<String> expired = new CompletableFuture<>();
+        CompletableFuture<String> inGrace = new CompletableFuture<>();
+        register(handSwept, new Credential("alice", "j1", now.minusSeconds(61), now.minusSeconds(1)), expired);
+        register(handSwept, new Credential("alice", "j2", now, now.plusSeconds(600)), inGrace);
+
+        assertThat(handSwept.sweepExpired()).isEqualTo(1);
+
+        assertThat(expired.get(5, TimeUnit.SECONDS)).isEqualTo("credential expired");
+        assertThat(handSwept.sweepExpired()).as("a connection already closing is not counted again").isZero();
+        assertThat(inGrace).isNotDone();
+    }
+
+    @Test
+    void anEndedConnectionLeavesTheTableAndTheSweepPassesItBy() throws Exception {
+        LiveConnections handSwept = handSwept();
+        Instant now = Instant.now();
         CompletableFuture<String> closed = new CompletableFuture<>();
-        LiveConnection c = register(new Credential("alice", "j1", Instant.now(), Instant.now().plusMillis(100)), closed);
-        assertThat(table.snapshot()).containsExactly(c);
+        LiveConnection c = register(handSwept, new Credential("alice", "j1", now.minusSeconds(61), now.minusSeconds(1)), closed);
+        assertThat(handSwept.snapshot()).containsExactly(c);
 
-        io.execute(c::ended);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        io.execute(() -> {
+            c.ended();
+            ended.complete(null);
+        });
+        ended.get(5, TimeUnit.SECONDS);
 
-        assertThat(closed.completeOnTimeout("not closed", 500, TimeUnit.MILLISECONDS).get()).isEqualTo("not closed");
-        assertThat(table.snapshot()).isEmpty();
+        assertThat(handSwept.snapshot()).isEmpty();
+        assertThat(handSwept.sweepExpired()).isZero();
+        assertThat(closed).isNotDone();
+    }
+
+    /** A table whose periodic sweep never runs (its scheduler is shut down): the test sweeps by hand. */
+    private static LiveConnections handSwept() {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        LiveConnections t = new LiveConnections("node-1", Clock.systemUTC(), Duration.ofMillis(50), stopped);
+        stopped.shutdownNow();
+        return t;
     }
 
     @Test
