@@ -16,6 +16,8 @@
 # Prints one line per run with the demo's CPU time per request or message during the measured run (user + sys from
 # /proc/PID/stat): steadier than rates on a shared machine. Quote medians. With 2+ CPUs the demos run on CPU 1 and the
 # load generator on CPU 0. Loopback only; every demo it starts is stopped by PID.
+# PORTCULLIS_JAVA_OPTS goes to both demos; AB_JAVA_OPTS_A and AB_JAVA_OPTS_B to one each (to compare JVM flags, give
+# the same DIR twice).
 set -euo pipefail
 usage="usage: ab.sh [--warm SECONDS] DIR_A DIR_B [ROUNDS] [small|big|ws] [SECONDS]"
 warm=0
@@ -38,7 +40,9 @@ fi
 
 start_built_demo() { # side (A or B), dir: like demo.sh's start_demo, but runs the jar as built (no rebuild)
   local side=$1 out="$work/$1.out"
-  $server_pin java ${PORTCULLIS_JAVA_OPTS:-} -jar "$2/proxy-core/target/portcullis.jar" demo --port 0 >"$out" 2>"$work/$side.err" &
+  local opts_var="AB_JAVA_OPTS_$side"
+  $server_pin java ${PORTCULLIS_JAVA_OPTS:-} ${!opts_var:-} -jar "$2/proxy-core/target/portcullis.jar" demo --port 0 \
+    >"$out" 2>"$work/$side.err" &
   pid[$side]=$!
   for _ in $(seq 1 240); do grep -q "Press Ctrl-C" "$out" && break; sleep 0.5; done
   grep -q "Press Ctrl-C" "$out" || { echo "demo $side did not start; see $work/$side.err" >&2; exit 1; }

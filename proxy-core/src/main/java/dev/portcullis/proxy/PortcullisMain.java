@@ -23,7 +23,23 @@ public final class PortcullisMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Netty reads it once, when its leak detector's class loads: set before any Netty class is touched. */
+    static final String LEAK_SAMPLING = "io.netty.leakDetection.samplingInterval";
+
+    /**
+     * One buffer in 4096 is tracked for leaks instead of Netty's default one in 128. At the default, recording stack
+     * traces and wrapping the sampled buffers cost 10-15% of the CPU of a WebSocket echo through proxy and agent
+     * (BENCHMARKS.md, "Netty's leak detector"); one in 4096 still reports a buffer that leaks on every request after a few
+     * thousand requests. An operator's own {@code -Dio.netty.leakDetection.*} wins; the tests run at paranoid.
+     */
+    static void defaultLeakSampling() {
+        if (System.getProperty(LEAK_SAMPLING) == null) {
+            System.setProperty(LEAK_SAMPLING, "4096");
+        }
+    }
+
     public static void main(String[] args) {
+        defaultLeakSampling();
         CommandLine cli = new CommandLine(new PortcullisMain());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {

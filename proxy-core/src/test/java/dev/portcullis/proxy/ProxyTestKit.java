@@ -129,6 +129,24 @@ final class ProxyTestKit implements AutoCloseable {
         return kit;
     }
 
+    /**
+     * A proxy with no agent: the test brings its own ({@link ScriptedAgent}) under {@link #AGENT}'s id. {@code appPort}
+     * only fills the registry's app spec.
+     */
+    static ProxyTestKit startWithoutAgent(int appPort) throws IOException {
+        return new ProxyTestKit(appPort, appPort, TunnelSettings.defaults(), b -> b, t -> t);
+    }
+
+    /** The tunnel listener's certificate (PEM), for an agent to trust. */
+    Path tunnelCertificate() {
+        return certificate.certificatePath();
+    }
+
+    /** A fresh agent token for {@code agentId}. */
+    String agentToken(String agentId) {
+        return minter.mint(TokenClass.AGENT, agentId, null, null, Duration.ofMinutes(5));
+    }
+
     /** The certificate's key as PKCS#8 PEM (what ProxyConfig documents), independent of the generator's format. */
     static Path pkcs8Key(SelfSignedCertificate certificate, Path file) throws IOException {
         String pem = "-----BEGIN PRIVATE KEY-----\n"

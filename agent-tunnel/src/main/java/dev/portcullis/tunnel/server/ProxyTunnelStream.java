@@ -13,6 +13,8 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -238,6 +240,20 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Http2Error error = cause instanceof Http2FrameStreamException e ? e.error()
+                : cause instanceof Http2Exception e ? e.error() : null;
+        if (error != null && !finished) {
+            // The codec caught the agent breaking HTTP/2 on this stream (HEADERS where a response cannot have them,
+            // more DATA than its content-length...) and leaves the reset to the stream: the multiplexer would close it
+            // with CANCEL. Answer with the codec's error code instead, and tell the relay.
+            finished = true;
+            TunnelErrorCode code = TunnelErrorCode.fromHttp2Code(error.code());
+            logger.info("{} stream {}: the agent broke the protocol ({}): resetting the stream with {}", tunnel.id(), id(),
+                    cause.getMessage(), code.token());
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(f -> ctx.close());
+            safely(() -> listener.onReset(code));
+            return;
+        }
         ExpectedErrors.log(logger, tunnel.id() + " stream " + id() + " failed", cause);
         ctx.close();
     }

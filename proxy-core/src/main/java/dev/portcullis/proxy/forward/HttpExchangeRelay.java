@@ -369,7 +369,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
             }
             if (responseHeadSent) {
                 // SPEC: a cut-short response must never look complete: drop the client connection.
-                logger.info("{} stream reset by the agent mid-response ({}): closing the client connection", id, code.token());
+                logger.info("{} stream reset mid-response ({}): closing the client connection", id, code.token());
                 finish(code);
                 ErrorPages.closeConnection(exchange);
             } else {
@@ -399,7 +399,11 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         if (finished) {
             return;
         }
-        logger.debug("{} aborting: {}", id, reason);
+        if (code == TunnelErrorCode.PROTOCOL_ERROR) {
+            logger.info("{} aborting: {}", id, reason); // the agent broke the tunnel protocol
+        } else {
+            logger.debug("{} aborting: {}", id, reason);
+        }
         finish(code);
         ErrorPages.closeConnection(exchange);
     }

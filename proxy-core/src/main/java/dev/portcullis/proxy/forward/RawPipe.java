@@ -183,7 +183,7 @@ final class RawPipe {
     }
 
     void onReset(TunnelErrorCode code) {
-        logger.debug("{} upgraded stream reset by the agent: {}", id, code.token());
+        logger.debug("{} upgraded stream reset: {}", id, code.token());
         stream.reset(code);
         abort(code, "reset by agent");
     }
@@ -329,7 +329,11 @@ final class RawPipe {
             return;
         }
         markClosed();
-        logger.debug("{} closing upgraded connection: {}", id, reason);
+        if (code == TunnelErrorCode.PROTOCOL_ERROR) {
+            logger.info("{} closing upgraded connection: {}", id, reason); // the agent broke the tunnel protocol
+        } else {
+            logger.debug("{} closing upgraded connection: {}", id, reason);
+        }
         releasePending();
         stream.reset(code);
         IoUtils.safeClose(connection);
