@@ -49,12 +49,15 @@ perf_pid=$!
 sleep 0.5
 load "$seconds" | grep -E 'Requests/sec|^ +99%|^echo ' || true
 wait "$perf_pid" || true
+[ -s "$work/perf.data" ] || die "perf record failed: $(cat "$work/perf.err")"
 for p in "$app_pid" "$proxy_pid" "$agent_pid"; do jcmd "$p" Compiler.perfmap >/dev/null 2>&1 || true; done
 
 name_of() { case $1 in "$app_pid") echo app ;; "$proxy_pid") echo proxy ;; "$agent_pid") echo agent ;; 0) echo idle ;; *) echo "other $1" ;; esac; }
 echo "-- by process and thread (share of CPU 1's samples)"
-perf script -i "$work/perf.data" -F comm,pid 2>/dev/null | awk '{ n++; c[$NF " " $1]++ } END { for (k in c) printf "%6.2f%% %s\n", 100 * c[k] / n, k }' |
-  sort -rn | head -12 | while read -r pct p comm; do printf '%8s  %-6s %s\n' "$pct" "$(name_of "$p")" "$comm"; done
+# perf script prints "COMM PID"; a thread name may hold spaces ("C2 CompilerThre").
+{ perf script -i "$work/perf.data" -F comm,pid 2>/dev/null || true; } |
+  awk '{ pid = $NF; $NF = ""; sub(/ +$/, ""); n++; c[pid "\t" $0]++ } END { for (k in c) printf "%6.2f%%\t%s\n", 100 * c[k] / n, k }' |
+  sort -rn | head -12 | while IFS=$'\t' read -r pct p comm; do printf '%8s  %-6s %s\n' "$pct" "$(name_of "$p")" "$comm"; done || true
 for p in "$proxy_pid" "$agent_pid" "$app_pid"; do
   echo
   echo "-- $(name_of "$p"): by object ([JIT] is compiled Java; [kernel.kallsyms] the kernel)"

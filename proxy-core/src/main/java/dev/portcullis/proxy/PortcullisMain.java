@@ -28,7 +28,7 @@ public final class PortcullisMain implements Runnable {
 
     /**
      * One buffer in 4096 is tracked for leaks instead of Netty's default one in 128. At the default, recording stack
-     * traces and wrapping the sampled buffers cost 10-15% of the CPU of a WebSocket echo through proxy and agent
+     * traces and wrapping the sampled buffers cost 5-15% of the CPU of a WebSocket echo through proxy and agent
      * (BENCHMARKS.md, "Netty's leak detector"); one in 4096 still reports a buffer that leaks on every request after a few
      * thousand requests. An operator's own {@code -Dio.netty.leakDetection.*} wins; the tests run at paranoid.
      */

@@ -134,6 +134,38 @@ class HostileAgentTest {
         assertThat(reset.get(10, TimeUnit.SECONDS)).isEqualTo(TunnelErrorCode.PROTOCOL_ERROR.http2Code());
     }
 
+    @Test
+    void aResponseHeadWithoutStatusIsA502AndResetsTheStream() throws Exception {
+        // Passes HTTP/2's checks in the proxy's codec; the relay refuses it.
+        malformedHead("x-no-status");
+    }
+
+    @Test
+    void aResponseHeadWithAnUppercaseNameIsA502AndResetsTheStream() throws Exception {
+        // Netty's decoder in the proxy refuses it (RFC 9113 §8.2.1) before the relay sees it.
+        malformedHead("X-Upper");
+    }
+
+    /**
+     * The agent's response head carries one header, {@code name}, and no :status. Without END_STREAM, so that the
+     * stream is still open for the proxy's reset (a stream both sides ended cannot be reset).
+     */
+    private void malformedHead(String name) throws Exception {
+        CompletableFuture<Long> reset = new CompletableFuture<>();
+        start(() -> new Script(reset) {
+            @Override
+            void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame request) {
+                ScriptedAgent.rawHeaders(ctx, name, "1", false);
+            }
+        });
+        try (Response response = kit.http.newCall(kit.authorized("/s/sess-a/app/page").build()).execute()) {
+            // The agent's fault, not the client's: 502 (app-unreachable), never a 400.
+            assertThat(response.code()).isEqualTo(502);
+            assertThat(response.body().string()).contains("app-unreachable");
+        }
+        assertThat(reset.get(10, TimeUnit.SECONDS)).isEqualTo(TunnelErrorCode.PROTOCOL_ERROR.http2Code());
+    }
+
     private void start(java.util.function.Supplier<io.netty.channel.ChannelHandler> script) throws Exception {
         kit = ProxyTestKit.startWithoutAgent(1);
         agent = ScriptedAgent.connect(kit, ProxyTestKit.AGENT, script);

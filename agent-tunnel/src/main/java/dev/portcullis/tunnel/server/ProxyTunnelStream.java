@@ -243,15 +243,15 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
         Http2Error error = cause instanceof Http2FrameStreamException e ? e.error()
                 : cause instanceof Http2Exception e ? e.error() : null;
         if (error != null && !finished) {
-            // The codec caught the agent breaking HTTP/2 on this stream (HEADERS where a response cannot have them,
-            // more DATA than its content-length...) and leaves the reset to the stream: the multiplexer would close it
-            // with CANCEL. Answer with the codec's error code instead, and tell the relay.
+            // The codec caught the agent breaking HTTP/2 on this stream (HEADERS where a response cannot have them, a
+            // malformed head, more DATA than its content-length...). Reset with the codec's error code: closing the
+            // stream here would send CANCEL. The relay hears INTERNAL_ERROR: the agent's fault (a 502 if nothing was
+            // sent yet), where PROTOCOL_ERROR from the agent would mean that our request was malformed (a 400).
             finished = true;
-            TunnelErrorCode code = TunnelErrorCode.fromHttp2Code(error.code());
             logger.info("{} stream {}: the agent broke the protocol ({}): resetting the stream with {}", tunnel.id(), id(),
-                    cause.getMessage(), code.token());
+                    cause.getMessage(), error.name());
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(f -> ctx.close());
-            safely(() -> listener.onReset(code));
+            safely(() -> listener.onReset(TunnelErrorCode.INTERNAL_ERROR));
             return;
         }
         ExpectedErrors.log(logger, tunnel.id() + " stream " + id() + " failed", cause);

@@ -187,7 +187,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
     /** I/O thread: the response head (or, after it, trailers) taken from the {@link #inbox}. */
     private void takeHeaders(Http2Headers headers, boolean endOfStream) {
         if (pipe != null) {
-            pipe.abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent HEADERS after the 101");
+            agentBrokeProtocol("agent sent HEADERS after the 101");
             return;
         }
         if (finished) {
@@ -206,7 +206,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         }
         int status = TunnelRequests.statusOf(headers);
         if (status < 200) {
-            abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent a response without a valid :status");
+            agentBrokeProtocol("agent sent a response without a valid :status");
             return;
         }
         if (upgrade && headers.contains(TunnelHeaders.STATUS, "101")) {
@@ -231,7 +231,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
      */
     private void trailers(Http2Headers headers, boolean endOfStream) {
         if (!endOfStream || responseEnded || upgraded) {
-            abort(TunnelErrorCode.PROTOCOL_ERROR, "agent sent HEADERS in the middle of a response");
+            agentBrokeProtocol("agent sent HEADERS in the middle of a response");
             return;
         }
         HeaderMap trailers = new HeaderMap();
@@ -391,6 +391,22 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         }
     }
 
+    /**
+     * The agent broke the tunnel protocol on this stream: logged (INFO, the agent's fault) and reset; the client gets
+     * a 502 if nothing of the response was sent yet, else its connection is cut.
+     */
+    private void agentBrokeProtocol(String reason) {
+        if (pipe == null && !finished && !responseHeadSent) {
+            finish(TunnelErrorCode.PROTOCOL_ERROR);
+            errorPages.send(exchange, TunnelRequests.errorFor(TunnelErrorCode.INTERNAL_ERROR), reason);
+            return;
+        }
+        if (!finished || pipe != null) {
+            logger.info("{} {}: resetting the stream and closing the client connection", id, reason);
+        }
+        abort(TunnelErrorCode.PROTOCOL_ERROR, reason);
+    }
+
     private void abort(TunnelErrorCode code, String reason) {
         if (pipe != null) {
             pipe.abort(code, reason);
@@ -399,11 +415,7 @@ final class HttpExchangeRelay implements TunnelStreamListener {
         if (finished) {
             return;
         }
-        if (code == TunnelErrorCode.PROTOCOL_ERROR) {
-            logger.info("{} aborting: {}", id, reason); // the agent broke the tunnel protocol
-        } else {
-            logger.debug("{} aborting: {}", id, reason);
-        }
+        logger.debug("{} aborting: {}", id, reason);
         finish(code);
         ErrorPages.closeConnection(exchange);
     }

@@ -185,7 +185,7 @@ final class RawPipe {
     void onReset(TunnelErrorCode code) {
         logger.debug("{} upgraded stream reset: {}", id, code.token());
         stream.reset(code);
-        abort(code, "reset by agent");
+        abort(code, "stream reset (" + code.token() + ")");
     }
 
     /** {@code n} bytes of {@code head} reached the client: count them and follow the frames. */
@@ -329,11 +329,7 @@ final class RawPipe {
             return;
         }
         markClosed();
-        if (code == TunnelErrorCode.PROTOCOL_ERROR) {
-            logger.info("{} closing upgraded connection: {}", id, reason); // the agent broke the tunnel protocol
-        } else {
-            logger.debug("{} closing upgraded connection: {}", id, reason);
-        }
+        logger.debug("{} closing upgraded connection: {}", id, reason);
         releasePending();
         stream.reset(code);
         IoUtils.safeClose(connection);
