@@ -76,8 +76,9 @@ cat <<EOF
 $begin
 ## Side by side: direct, nginx, Portcullis (issue 5)
 
-Command: \`$command_line\` (one run; ${warmup:-0} s of unmeasured warm-up per target (nginx: at most 30 s), then $rounds round(s), the order of
-the three targets rotates each round; medians of the rounds). Date: ${run_date:-$(date -u +%Y-%m-%dT%H:%MZ)}. Commit: $commit$dirty.
+Command: \`$command_line\` (one run; ${warmup:-0} s of unmeasured warm-up per target, the three workloads
+interleaved (nginx: at most 27 s), then $rounds round(s), the order of the three targets rotates each round; medians
+of the rounds). Date: ${run_date:-$(date -u +%Y-%m-%dT%H:%MZ)}. Commit: $commit$dirty.
 
 Machine: $cpus CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r),
 $(java -version 2>&1 | head -1 | tr -d '"'), $(nginx -v 2>&1 | sed 's/.*: //'), wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'). Loopback only;

@@ -5,9 +5,10 @@
 #   loadtests/bench/side-by-side.sh [--rounds N] [--seconds S] [--warmup S] [--hold N] [--quick] [--no-write]
 #
 #   --rounds N    rounds (default 3); the order of the three targets rotates every round; medians are reported
-#   --warmup S    before round 1, every target serves each throughput workload for S/3 seconds, unmeasured (default
-#                 180; nginx, which has no JIT, at most 10 s each): the JVMs (app, proxy, agent) compile their hot
-#                 paths, and sharing one CPU, their compilers were still busy 100 s into a single workload
+#   --warmup S    before round 1, every target serves the three throughput workloads, interleaved in three cycles,
+#                 for S seconds in all, unmeasured (default 180; nginx, which has no JIT, at most 27 s): the JVMs (app,
+#                 proxy, agent) compile their hot paths; sharing one CPU, their compilers were still busy 100 s into
+#                 a single workload
 #   --seconds S   length of each wrk / echo measurement (default 10)
 #   --hold N      WebSockets held open for the memory figures (default 10000; capped by ulimit -n)
 #   --quick       1 round, 3 s, 2000 sockets, and BENCHMARKS.md is left alone (a smoke run)
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    --quick) rounds=1 seconds=3 hold=2000 write=0 warmup=15; shift ;;
+    --quick) rounds=1 seconds=3 hold=2000 write=0 warmup=18; shift ;;
     --no-write) write=0; shift ;;
     *) echo "side-by-side: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -121,20 +122,24 @@ bench_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown
 bench_dirty=$(git -C "$root" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
 log "rounds=$rounds seconds=$seconds warmup=$warmup hold=$hold; $pinning; load average $start_load"
 targets=(direct nginx portcullis)
-# Warm-up, unmeasured: the same three throughput workloads on every target. nginx has no JIT to warm and the app
-# behind it is warmed through the direct target, so it gets at most 10 s per workload (enough to open its upstream
-# keep-alive connections).
-if [ "$((warmup / 3))" -gt 0 ]; then
+# Warm-up, unmeasured: the same three throughput workloads on every target, interleaved in three cycles. Run one
+# after another, the JITs compiled for the last workload: the first small-GET run after a WebSocket phase spent 3 of
+# its 8 s recompiling in proxy and agent (2.7k req/s, against 8.5k two runs later). nginx has no JIT to warm and the
+# app behind it is warmed through the direct target, so it gets at most 10 s per workload (enough to open its
+# upstream keep-alive connections).
+if [ "$((warmup / 9))" -gt 0 ]; then
   for t in "${targets[@]}"; do
-    slice=$((warmup / 3))
-    [ "$t" = nginx ] && [ "$slice" -gt 10 ] && slice=10
+    slice=$((warmup / 9)) # per workload and cycle
+    [ "$t" = nginx ] && [ "$slice" -gt 3 ] && slice=3
     base=$(url "$t")
     mapfile -t hdr < <(auth "$t")
-    log "warm-up: $t ($((slice * 3)) s)"
-    timeout $((slice + 30)) $gen_pin wrk -t1 -c64 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/" >/dev/null 2>&1 || true
-    timeout $((slice + 30)) $gen_pin wrk -t1 -c8 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/download?bytes=1048576" >/dev/null 2>&1 || true
     tok=(); [ "$t" = portcullis ] && tok=(--token-file "$work/access.token")
-    wsload echo --url "ws://${base#http://}/s/bench/web/ws" "${tok[@]}" --sockets 100 --seconds "$slice" --warmup-seconds 0 >/dev/null 2>&1 || true
+    log "warm-up: $t ($((slice * 9)) s)"
+    for _ in 1 2 3; do
+      timeout $((slice + 30)) $gen_pin wrk -t1 -c64 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/" >/dev/null 2>&1 || true
+      timeout $((slice + 30)) $gen_pin wrk -t1 -c8 -d"${slice}s" "${hdr[@]}" "$base/s/bench/web/download?bytes=1048576" >/dev/null 2>&1 || true
+      wsload echo --url "ws://${base#http://}/s/bench/web/ws" "${tok[@]}" --sockets 100 --seconds "$slice" --warmup-seconds 0 >/dev/null 2>&1 || true
+    done
   done
 fi
 for r in $(seq 1 "$rounds"); do
