@@ -84,12 +84,13 @@ public final class ProxyServer implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService sweeper;
     private final LiveConnections live;
     private final AutoCloseable events;
 
     private ProxyServer(ProxyConfig config, TunnelServer tunnelServer, Undertow publicServer, Undertow adminServer,
-            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler, LiveConnections live,
-            AutoCloseable events) {
+            LeaseKeeper leases, ExecutorService blocking, ScheduledExecutorService scheduler, ScheduledExecutorService sweeper,
+            LiveConnections live, AutoCloseable events) {
         this.config = config;
         this.tunnelServer = tunnelServer;
         this.publicServer = publicServer;
@@ -97,6 +98,7 @@ public final class ProxyServer implements AutoCloseable {
         this.leases = leases;
         this.blocking = blocking;
         this.scheduler = scheduler;
+        this.sweeper = sweeper;
         this.live = live;
         this.events = events;
     }
@@ -113,7 +115,9 @@ public final class ProxyServer implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("portcullis-lease"));
         LeaseKeeper leases = new LeaseKeeper(registry, config.nodeId(), config.leaseTtl(), config.heartbeat(), config.clock(), scheduler);
         TunnelsSeen tunnelsSeen = new TunnelsSeen(leases, config.clock());
-        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace(), scheduler);
+        // Its own thread: a registry call stuck until its timeout on the lease thread must not hold up expiry closes.
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(threads("portcullis-expiry"));
+        LiveConnections live = new LiveConnections(config.nodeId(), config.clock(), config.expiryGrace(), sweeper);
         RevocationEnforcer enforcer = new RevocationEnforcer(live, registry.revocations(), blocking, config.clock());
         AutoCloseable events = null;
         TunnelServer tunnelServer = null;
@@ -154,11 +158,12 @@ public final class ProxyServer implements AutoCloseable {
             closeQuietly(events);
             blocking.shutdownNow();
             scheduler.shutdownNow();
+            sweeper.shutdownNow();
             JwksKeySource.closeAll(config.tokenSettings().keySources());
             throw new IllegalStateException("starting the proxy failed: " + e.getMessage(), e);
         }
         ProxyServer server = new ProxyServer(config, tunnelServer, publicServer, adminServer, leases, blocking, scheduler,
-                live, events);
+                sweeper, live, events);
         logger.info("{} proxy up: public {} tunnel {} admin {}", config.nodeId(), server.publicAddress(),
                 server.tunnelAddress(), server.adminAddress());
         return server;
@@ -248,6 +253,7 @@ public final class ProxyServer implements AutoCloseable {
         adminServer.stop();
         tunnelServer.close();
         JwksKeySource.closeAll(config.tokenSettings().keySources());
+        sweeper.shutdownNow();
         scheduler.execute(leases::close);
         scheduler.shutdown();
         blocking.shutdown();
