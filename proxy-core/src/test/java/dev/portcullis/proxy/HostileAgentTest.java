@@ -7,6 +7,7 @@ import dev.portcullis.tunnel.TunnelErrorCode;
 import dev.portcullis.tunnel.TunnelHeaders;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -19,8 +20,12 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
@@ -166,17 +171,17 @@ class HostileAgentTest {
         assertThat(reset.get(10, TimeUnit.SECONDS)).isEqualTo(TunnelErrorCode.PROTOCOL_ERROR.http2Code());
     }
 
-    private void start(java.util.function.Supplier<io.netty.channel.ChannelHandler> script) throws Exception {
+    private void start(Supplier<ChannelHandler> script) throws Exception {
         kit = ProxyTestKit.startWithoutAgent(1);
         agent = ScriptedAgent.connect(kit, ProxyTestKit.AGENT, script);
     }
 
     private static String accept(CharSequence key) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(
                     (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-            return java.util.Base64.getEncoder().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }
