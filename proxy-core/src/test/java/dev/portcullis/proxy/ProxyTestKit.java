@@ -168,7 +168,7 @@ final class ProxyTestKit implements AutoCloseable {
                 .proxy("127.0.0.1", proxy.tunnelAddress().getPort())
                 .sslContext(ssl)
                 .serverName("localhost")
-                .tokenSource(() -> minter.mint(TokenClass.AGENT, agentId, null, null, Duration.ofMinutes(5)))
+                .tokenSource(() -> agentToken(agentId))
                 .apps(table)
                 .connections(connections)
                 .settings(tunnelSettings)

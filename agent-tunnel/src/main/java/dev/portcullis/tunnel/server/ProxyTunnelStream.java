@@ -14,7 +14,6 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -240,17 +239,15 @@ final class ProxyTunnelStream extends ChannelInboundHandlerAdapter implements Tu
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Http2Error error = cause instanceof Http2FrameStreamException e ? e.error()
-                : cause instanceof Http2Exception e ? e.error() : null;
-        if (error != null && !finished) {
+        if (cause instanceof Http2Exception e && !finished) {
             // The codec caught the agent breaking HTTP/2 on this stream (HEADERS where a response cannot have them, a
-            // malformed head, more DATA than its content-length...). Reset with the codec's error code: closing the
-            // stream here would send CANCEL. The relay hears INTERNAL_ERROR: the agent's fault (a 502 if nothing was
-            // sent yet), where PROTOCOL_ERROR from the agent would mean that our request was malformed (a 400).
+            // malformed head, more DATA than its content-length...). Right after this, Http2MultiplexHandler resets the
+            // stream with the codec's error code: do not close it here, which would send CANCEL first. The relay hears
+            // INTERNAL_ERROR, the agent's fault (a 502 if nothing was sent yet), where PROTOCOL_ERROR from the agent
+            // would mean that our request was malformed (a 400).
             finished = true;
             logger.info("{} stream {}: the agent broke the protocol ({}): resetting the stream with {}", tunnel.id(), id(),
-                    cause.getMessage(), error.name());
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(f -> ctx.close());
+                    e.getMessage(), e.error().name());
             safely(() -> listener.onReset(TunnelErrorCode.INTERNAL_ERROR));
             return;
         }
