@@ -12,7 +12,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
-import java.util.regex.Pattern;
 
 /**
  * The first handler of the public listener (I/O thread, cheap checks only): one well-formed Host, no header names
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
 public final class FrontHandler implements HttpHandler {
     /** The launch endpoint's path, on any host. */
     public static final String LAUNCH_PATH = "/.portcullis/launch";
-    private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
 
     private final SessionRouter router;
     private final ErrorPages errorPages;
@@ -45,10 +43,66 @@ public final class FrontHandler implements HttpHandler {
         this.gate = requireNonNull(gate, "gate");
     }
 
+    /**
+     * Whether {@code host} is a Host value this proxy accepts: a name of 1 to 253 characters (a letter or digit, then
+     * letters, digits, '.' and '-') or a bracketed IP literal of 2 to 45 hex digits, ':' and '.', then an optional
+     * ':' and 1 to 5 digits. A hand-written scan: the regex it replaced cost about 1% of the proxy's CPU per request.
+     */
+    static boolean wellFormedHost(String host) {
+        int n = host.length();
+        if (n == 0) {
+            return false;
+        }
+        int i;
+        if (host.charAt(0) == '[') {
+            i = 1;
+            while (i < n && isIpLiteralChar(host.charAt(i))) {
+                i++;
+            }
+            int literal = i - 1;
+            if (i == n || host.charAt(i) != ']' || literal < 2 || literal > 45) {
+                return false;
+            }
+            i++;
+        } else {
+            if (!isLetterOrDigit(host.charAt(0))) {
+                return false;
+            }
+            i = 1;
+            while (i < n && (isLetterOrDigit(host.charAt(i)) || host.charAt(i) == '.' || host.charAt(i) == '-')) {
+                i++;
+            }
+            if (i > 253) {
+                return false;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        int digits = n - i - 1;
+        if (host.charAt(i) != ':' || digits < 1 || digits > 5) {
+            return false;
+        }
+        for (int j = i + 1; j < n; j++) {
+            if (host.charAt(j) < '0' || host.charAt(j) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isIpLiteralChar(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         HeaderValues hosts = exchange.getRequestHeaders().get(Headers.HOST);
-        if (hosts == null || hosts.size() != 1 || !HOST.matcher(hosts.getFirst()).matches()) {
+        if (hosts == null || hosts.size() != 1 || !wellFormedHost(hosts.getFirst())) {
             errorPages.send(exchange, ProxyError.BAD_REQUEST, "missing, duplicate or malformed Host");
             return;
         }
