@@ -1,5 +1,5 @@
-# Helpers for side-by-side.sh (sourced, not run). Every process started here is recorded in $work/pids and stopped by
-# PID in stop_all; nginx also by its own pid file.
+# Helpers for the bench scripts (side-by-side.sh, perf-split.sh, cpu-split.sh; sourced, not run). Every process
+# started here is recorded in $work/pids and stopped by PID in stop_all; nginx also by its own pid file.
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "side-by-side: $*"; exit 1; }
@@ -138,4 +138,28 @@ start_app() {
   app_pid=$(start_server app java $APP_JAVA_OPTS -jar "$jar" sample-app --port 0)
   wait_for_line "$work/app.out" 'listening on' 60
   app_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/app.out")
+}
+
+# The split scripts' setup (perf-split.sh, cpu-split.sh): app, proxy and agent pinned to CPU 1, load on CPU 0; sets
+# server_pin and gen_pin, builds, starts everything (stopped by stop_all) and defines load_small and load_ws. The
+# caller sets work, here, root and the *_JAVA_OPTS, and traps stop_all.
+start_split_setup() {
+  [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: servers on CPU 1, load on CPU 0"
+  server_pin="taskset -c 1" gen_pin="taskset -c 0"
+  build_bench
+  start_app
+  start_portcullis
+  log "up: app pid $app_pid, proxy pid $proxy_pid, agent pid $agent_pid"
+}
+
+# SECONDS of small GETs through the proxy: wrk -t1 -c64 on the app's page, latency percentiles on.
+load_small() {
+  $gen_pin wrk -t1 -c64 -d"$1"s -H "Authorization: Bearer $token" --latency "http://127.0.0.1:$proxy_port/s/bench/web/"
+}
+
+# SECONDS of WebSocket echo through the proxy: 100 sockets, 64-byte messages; prints WsLoad's "echo ..." line.
+load_ws() {
+  $gen_pin java -cp "$wscp" dev.portcullis.loadtests.ws.WsLoad echo \
+    --url "ws://127.0.0.1:$proxy_port/s/bench/web/ws" --token "$token" --sockets 100 --size 64 \
+    --warmup-seconds 0 --seconds "$1"
 }

@@ -20,27 +20,12 @@ work=$(mktemp -d)
 source "$here/bench-lib.sh"
 trap stop_all EXIT
 command -v perf >/dev/null || die "perf is not installed"
-[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: servers on CPU 1, load on CPU 0"
-server_pin="taskset -c 1" gen_pin="taskset -c 0"
 PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:--Xms256m -Xmx1g -XX:+PreserveFramePointer}
 AGENT_JAVA_OPTS=${AGENT_JAVA_OPTS:--Xms64m -Xmx256m -XX:+PreserveFramePointer}
 APP_JAVA_OPTS=${APP_JAVA_OPTS:--Xmx1g -XX:+PreserveFramePointer}
-
-build_bench
-start_app
-start_portcullis
-log "up: app pid $app_pid, proxy pid $proxy_pid, agent pid $agent_pid"
-
-load() { # seconds
-  case "$workload" in
-    small) $gen_pin wrk -t1 -c64 -d"$1"s -H "Authorization: Bearer $token" --latency \
-      "http://127.0.0.1:$proxy_port/s/bench/web/" ;;
-    ws) $gen_pin java -cp "$wscp" dev.portcullis.loadtests.ws.WsLoad echo \
-      --url "ws://127.0.0.1:$proxy_port/s/bench/web/ws" --token "$token" --sockets 100 --size 64 \
-      --warmup-seconds 0 --seconds "$1" ;;
-    *) die "unknown workload $workload" ;;
-  esac
-}
+case "$workload" in small | ws) ;; *) die "unknown workload $workload (small or ws)" ;; esac
+start_split_setup
+load() { "load_$workload" "$1"; }
 log "warm-up $warmup s"
 load "$warmup" >/dev/null
 log "recording $seconds s"

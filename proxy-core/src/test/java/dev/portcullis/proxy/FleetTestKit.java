@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 
 /**
@@ -49,7 +50,8 @@ final class FleetTestKit implements AutoCloseable {
     final List<TunnelClient> agents = new ArrayList<>();
     final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).readTimeout(30, TimeUnit.SECONDS).build();
 
-    private FleetTestKit(String redisHost, int redisPort, int n, int appPort) throws Exception {
+    private FleetTestKit(String redisHost, int redisPort, int n, int appPort, Consumer<ProxyConfig.Builder> nodeOptions,
+            Consumer<RedisRegistryConfig.Builder> redisOptions) throws Exception {
         dir = Files.createTempDirectory("portcullis-fleet");
         DemoKeys.generate(dir.resolve("jwks.json"), dir.resolve("private.jwk"));
         tokenSettings = TokenSettings.builder()
@@ -67,14 +69,16 @@ final class FleetTestKit implements AutoCloseable {
         apps.put(SESSION, APP, appPort);
         SslContext ssl = SslContextBuilder.forClient().trustManager(certificate.certificatePath().toFile()).build();
         for (int i = 1; i <= n; i++) {
-            SessionRegistry registry = new RedisSessionRegistry(RedisRegistryConfig.builder()
-                    .host(redisHost).port(redisPort).keyPrefix(prefix).build());
+            RedisRegistryConfig.Builder redisConfig = RedisRegistryConfig.builder()
+                    .host(redisHost).port(redisPort).keyPrefix(prefix);
+            redisOptions.accept(redisConfig);
+            SessionRegistry registry = new RedisSessionRegistry(redisConfig.build());
             registries.add(registry);
             if (i == 1) {
                 registry.putSession(new SessionRecord(new SessionId(SESSION), OWNER, AGENT,
                         List.of(new AppSpec(APP, appPort, AppKind.HTTP))));
             }
-            ProxyServer node = ProxyServer.start(ProxyConfig.builder()
+            ProxyConfig.Builder nodeConfig = ProxyConfig.builder()
                     .nodeId("node-" + i)
                     .publicBind("127.0.0.1", 0)
                     .tunnelBind("127.0.0.1", 0)
@@ -82,8 +86,9 @@ final class FleetTestKit implements AutoCloseable {
                     .tunnelTls(certificate.certificatePath(), key)
                     .tokenSettings(tokenSettings)
                     .cookieSecret(cookieSecret)
-                    .workerThreads(16)
-                    .build(), registry);
+                    .workerThreads(16);
+            nodeOptions.accept(nodeConfig);
+            ProxyServer node = ProxyServer.start(nodeConfig.build(), registry);
             nodes.add(node);
             TunnelClient agent = TunnelClient.start(TunnelClientConfig.builder()
                     .proxy("127.0.0.1", node.tunnelAddress().getPort())
@@ -100,7 +105,13 @@ final class FleetTestKit implements AutoCloseable {
     }
 
     static FleetTestKit start(String redisHost, int redisPort, int n, int appPort) throws Exception {
-        return new FleetTestKit(redisHost, redisPort, n, appPort);
+        return start(redisHost, redisPort, n, appPort, node -> { }, redis -> { });
+    }
+
+    /** As {@link #start(String, int, int, int)}, with each node's and each registry client's options adjusted. */
+    static FleetTestKit start(String redisHost, int redisPort, int n, int appPort, Consumer<ProxyConfig.Builder> nodeOptions,
+            Consumer<RedisRegistryConfig.Builder> redisOptions) throws Exception {
+        return new FleetTestKit(redisHost, redisPort, n, appPort, nodeOptions, redisOptions);
     }
 
     /** Node {@code i}, counted from 1. */

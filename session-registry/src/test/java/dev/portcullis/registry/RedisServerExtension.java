@@ -42,6 +42,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private static final int START_ATTEMPTS = 3;
 
     private Process process;
+    private volatile boolean frozen;
     private Path dir;
     private int port;
 
@@ -125,8 +126,36 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /**
+     * Stops the server in its tracks (SIGSTOP to its PID): connections stay open, commands get no answer, as when
+     * Redis hangs. {@link #thaw()} resumes it; the extension thaws it before stopping it.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Resumes a {@link #freeze() frozen} server (SIGCONT); a no-op when it is not frozen. */
+    public void thaw() throws IOException, InterruptedException {
+        if (!frozen) {
+            return;
+        }
+        signal("CONT");
+        frozen = false;
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (process != null) {
+            thaw();
+        }
         if (process != null) {
             stop(process);
             process = null;

@@ -32,10 +32,15 @@ final class ResponseHeads {
      */
     static Http2Headers fromApp(HttpResponse res, boolean switched) {
         HttpHeaders in = res.headers();
-        Set<String> drop = new HashSet<>(RequestHead.HOP_BY_HOP);
+        // Most responses name nothing in Connection: then the fixed set serves, with no copy per response.
+        Set<String> drop = RequestHead.HOP_BY_HOP;
         for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
-                drop.add(token.trim().toLowerCase(Locale.ROOT));
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!drop.contains(name)) {
+                    drop = drop == RequestHead.HOP_BY_HOP ? new HashSet<>(drop) : drop;
+                    drop.add(name);
+                }
             }
         }
         Http2Headers out = new DefaultHttp2Headers();
