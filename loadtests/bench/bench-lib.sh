@@ -90,6 +90,18 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" | head -1; }
 # Sum of the VmRSS (KiB) entries of an rss_kib=pid:kib,pid:kib field.
 rss_sum() { tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'; }
 
+# Clock ticks (getconf CLK_TCK per second) of CPU, user + system, that the processes PID... have used so far, their
+# threads (live and ended) included; 0 for none.
+cpu_ticks() {
+  local p v t=0
+  for p in "$@"; do
+    # stat's utime and stime are fields 14 and 15, counted after the ")" that ends the command name.
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+
 # Median of the numbers on stdin (one per line); "-" when there are none.
 median() {
   sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'

@@ -97,13 +97,22 @@ $(row "small GET (≈1 KB page, 64 connections), req/s" get_rps 0 "≥ 0.6x ngin
 $(row "small GET p50, ms" get_p50_ms 2 "" "" "")
 $(row "small GET p99, ms" get_p99_ms 2 "≤ 1.5x nginx" le 1.5 med get_errors)
 $(row "small GET errors (socket errors + non-2xx, all rounds)" get_errors 0 "" "" "" total)
+$(row "small GET, server CPU per request (app + what is in front of it), µs" get_cpu_us 1 "" "" "")
+$(row "small GET, CPU per request in front of the app (nginx; proxy + agent), µs" get_layer_cpu_us 1 "" "" "")
 $(row "1 MiB GET (8 connections), MB/s" mib_mbps 0 "≥ 1.0x nginx" ge 1.0 med mib_errors)
 $(row "1 MiB GET errors (all rounds)" mib_errors 0 "" "" "" total)
 $(row "WebSocket echo (100 sockets, 64 B), msgs/s" ws_mps 0 "≥ 1.0x nginx" ge 1.0 med ws_errors)
 $(row "WebSocket echo p99, ms" ws_p99_ms 2 "≤ 1.0x nginx" le 1.0 med ws_errors)
 $(row "WebSocket echo errors (all rounds)" ws_errors 0 "" "" "" total)
+$(row "WebSocket echo, server CPU per message (app + what is in front of it), µs" ws_cpu_us 1 "" "" "")
+$(row "WebSocket echo, CPU per message in front of the app (nginx; proxy + agent), µs" ws_layer_cpu_us 1 "" "" "")
 $(row "open 1,000 WebSockets (100 in flight), ms" open1k_ms 0 "≤ 1.5x nginx" le 1.5 med open_failed)
 $(row "WebSocket opens that failed (of $hold per round, all rounds)" open_failed 0 "0" "" "" total)
+
+CPU rows: the user + system time of the target's server processes (/proc/PID/stat: the app, and nginx's master and
+workers or Portcullis's proxy and agent) during the measured run, divided by the requests wrk counted or, for the
+echo, by the measured rate times the run and the tool's 3 s warm-up (the servers echo through both). All servers share
+one core here, so CPU per request is what sets the rates above.
 
 Resident memory (VmRSS from /proc/PID/status; nginx = master + workers, Portcullis = proxy + agent, direct = the
 app), from round 1, the first time each process holds the sockets: "idle" is with no connection open (after that

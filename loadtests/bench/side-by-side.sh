@@ -113,6 +113,19 @@ settle() {
   [ "$n" -lt 200 ] || log "$t: $n connections still open 120 s after the hold"
   sleep 3
 }
+# The PIDs whose CPU time a target's CPU figures count: "all" its server processes (the app included), or only the
+# "layer" in front of the app (none for direct).
+cpu_pids() {
+  local layer=""
+  case $1 in
+    nginx) layer="$nginx_pid $(pgrep -P "$nginx_pid" | paste -sd' ' -)" ;;
+    portcullis) layer="$proxy_pid $agent_pid" ;;
+  esac
+  if [ "$2" = all ]; then echo "$layer $app_pid"; else echo "$layer"; fi
+}
+# Microseconds of CPU per unit: TICKS clock ticks over COUNT requests or messages (nothing if COUNT is missing).
+per_unit() { awk -v d="$1" -v n="$2" -v hz="$hz" 'BEGIN { if (n + 0 > 0) printf "%.1f", d * 1e6 / hz / n }'; }
+hz=$(getconf CLK_TCK)
 wsload() { timeout 900 $gen_pin java -Xmx2g -cp "$wscp" dev.portcullis.loadtests.ws.WsLoad "$@"; }
 result() { echo "$1 $2 $3 $4" >>"$work/results"; }
 
@@ -149,10 +162,17 @@ for r in $(seq 1 "$rounds"); do
     base=$(url "$t")
     mapfile -t hdr < <(auth "$t")
     # small GET: the app's page (about 1 KB), 64 connections
+    # shellcheck disable=SC2046 # PID lists are words
+    all0=$(cpu_ticks $(cpu_pids "$t" all)) layer0=$(cpu_ticks $(cpu_pids "$t" layer))
     timeout $((seconds + 30)) $gen_pin wrk -t1 -c64 -d"${seconds}s" --latency "${hdr[@]}" "$base/s/bench/web/" >"$work/wrk.out" 2>&1 || true
+    # shellcheck disable=SC2046
+    all1=$(cpu_ticks $(cpu_pids "$t" all)) layer1=$(cpu_ticks $(cpu_pids "$t" layer))
     read -r rps p50 p99 errs <<<"$(parse_wrk "$work/wrk.out")"
     result "$r" "$t" get_rps "$rps"; result "$r" "$t" get_p50_ms "$p50"; result "$r" "$t" get_p99_ms "$p99"
     result "$r" "$t" get_errors "$errs"
+    n=$(awk '/requests in/ { print $1 }' "$work/wrk.out")
+    result "$r" "$t" get_cpu_us "$(per_unit $((all1 - all0)) "$n")"
+    [ "$t" = direct ] || result "$r" "$t" get_layer_cpu_us "$(per_unit $((layer1 - layer0)) "$n")"
     # 1 MiB GET: MB/s (10^6 bytes) of body
     timeout $((seconds + 30)) $gen_pin wrk -t1 -c8 -d"${seconds}s" "${hdr[@]}" "$base/s/bench/web/download?bytes=1048576" >"$work/wrk.out" 2>&1 || true
     read -r rps _ _ errs <<<"$(parse_wrk "$work/wrk.out")"
@@ -161,8 +181,16 @@ for r in $(seq 1 "$rounds"); do
     # WebSocket echo: 100 sockets, one 64-byte message in flight each
     wsurl="ws://${base#http://}/s/bench/web/ws"
     tok=(); [ "$t" = portcullis ] && tok=(--token-file "$work/access.token")
+    # shellcheck disable=SC2046
+    all0=$(cpu_ticks $(cpu_pids "$t" all)) layer0=$(cpu_ticks $(cpu_pids "$t" layer))
     line=$(wsload echo --url "$wsurl" "${tok[@]}" --sockets 100 --seconds "$seconds" --warmup-seconds 3 | tail -1 || true)
+    # shellcheck disable=SC2046
+    all1=$(cpu_ticks $(cpu_pids "$t" all)) layer1=$(cpu_ticks $(cpu_pids "$t" layer))
     result "$r" "$t" ws_mps "$(field msgs_per_s <<<"$line")"
+    # The servers echo through the tool's 3 s warm-up too: messages = the measured rate over warm-up + run.
+    n=$(awk -v m="$(field msgs_per_s <<<"$line")" -v s="$((seconds + 3))" 'BEGIN { if (m + 0 > 0) printf "%.0f", m * s }')
+    result "$r" "$t" ws_cpu_us "$(per_unit $((all1 - all0)) "$n")"
+    [ "$t" = direct ] || result "$r" "$t" ws_layer_cpu_us "$(per_unit $((layer1 - layer0)) "$n")"
     result "$r" "$t" ws_p99_ms "$(awk -v u="$(field p99_us <<<"$line")" 'BEGIN { printf "%.2f", u / 1000 }')"
     result "$r" "$t" ws_errors "$(field errors <<<"$line")"
     # open 1,000 WebSockets (100 handshakes in flight), then up to $hold, reading RSS at 0, 1,000 and $hold

@@ -62,7 +62,6 @@ final class TunnelRequests {
         }
     }
 
-    /** The error the user sees for an agent's synthetic {@code portcullis-error} response or a reset. */
     /** The response's {@code :status} as a number, or -1 if it is missing or not a number. */
     static int statusOf(Http2Headers headers) {
         CharSequence status = headers.status();
