@@ -91,7 +91,7 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" | head -1; }
 rss_sum() { tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'; }
 
 # Clock ticks (getconf CLK_TCK per second) of CPU, user + system, that the processes PID... have used so far, their
-# threads (live and ended) included; 0 for none.
+# threads (live and ended) included; 0 for none. "PID/task/TID" names one thread.
 cpu_ticks() {
   local p v t=0
   for p in "$@"; do

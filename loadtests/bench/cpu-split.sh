@@ -40,8 +40,7 @@ ticks() {
   local p t
   for p in "$app_pid" "$proxy_pid" "$agent_pid"; do
     for t in /proc/"$p"/task/*; do
-      # comm may hold spaces; stat's fields 14 and 15 come after the ")" that ends it.
-      printf '%s\t%s\t%s\n' "$p" "$(cat "$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk '{ print $12 + $13 }')"
+      printf '%s\t%s\t%s\n' "$p" "$(cat "$t/comm")" "$(cpu_ticks "$p/task/${t##*/}")"
     done 2>/dev/null || true
   done
 }

@@ -155,8 +155,6 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     public void afterAll(ExtensionContext context) throws Exception {
         if (process != null) {
             thaw();
-        }
-        if (process != null) {
             stop(process);
             process = null;
         }
